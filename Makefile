@@ -1,0 +1,42 @@
+# Entry points; the work is in scripts/. VARIANT=debug selects the debug kernel config.
+# `make help` lists the targets.
+VARIANT ?= vm
+export VARIANT
+
+.PHONY: help deps tree export drift build check check-debug demo clean
+
+help:
+	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
+	@echo "make check        build everything that changed, run the VM test suite"
+	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
+	@echo "make tree         create/update the kernel work tree build/linux from ./series"
+	@echo "make export       write build/linux's commits back to the patch files and ./series"
+	@echo "make drift        fail if build/linux and ./series differ"
+	@echo "make deps         install the Debian packages the build needs"
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh sync
+
+export:
+	@scripts/tree.sh export
+
+drift:
+	@scripts/tree.sh drift
+
+build: tree
+	@scripts/build.sh
+
+check: build
+	@scripts/vm.sh check
+
+check-debug:
+	@$(MAKE) --no-print-directory check VARIANT=debug
+
+demo: build
+	@scripts/vm.sh demo
+
+clean:
+	rm -rf build

@@ -1,0 +1,32 @@
+# Sourced by the other scripts: paths and small helpers shared by all of them.
+# shellcheck shell=bash
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$TOP/base.conf"
+BUILD=$TOP/build
+TREE=$BUILD/linux			# git work tree: pristine base + one commit per patch
+VARIANT=${VARIANT:-vm}			# kernel config variant: vm or debug
+KOUT=$BUILD/kbuild-$VARIANT		# kbuild output (O=) for that variant
+TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants)
+TOUT=$BUILD/tests-$VARIANT		# test module, BPF objects, runners
+LOGS=$BUILD/logs
+JOBS=${JOBS:-$(nproc)}
+
+die() { echo "error: $*" >&2; exit 1; }
+note() { echo "==> $*" >&2; }
+
+# Run a noisy build step with its output in a log file; print a progress line every
+# 250 lines of output and the log's tail if it fails.
+run_logged() {
+	local name=$1; shift
+	local log=$LOGS/$name.log start=$SECONDS
+	mkdir -p "$LOGS"
+	note "$name (log: ${log#"$TOP"/})"
+	if ! "$@" 2>&1 | tee "$log" | awk -v n="$name" \
+		'NR % 250 == 0 { printf "    %s: %d lines of output...\n", n, NR > "/dev/stderr" }'; then
+		tail -n 40 "$log" >&2
+		die "$name failed, see ${log#"$TOP"/}"
+	fi
+	note "$name done in $((SECONDS - start)) s"
+}

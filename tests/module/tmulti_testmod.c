@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Targets for the tracing multi-link tests: a few functions with known prototypes and
+ * results, called from process context when a number is written to
+ * /sys/kernel/debug/tmulti_testmod/trigger.  Reading the file back gives the results,
+ * so a test can compare what its programs saw with what the functions returned.
+ */
+#include <linux/debugfs.h>
+#include <linux/error-injection.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include "tmulti_testmod.h"
+
+noinline int tmulti_test_int(int a)
+{
+	return a + 1;
+}
+ALLOW_ERROR_INJECTION(tmulti_test_int, ERRNO);
+
+noinline long tmulti_test_long(int a, long b)
+{
+	return a + b;
+}
+
+noinline int tmulti_test_obj(struct tmulti_test_obj *obj, int a)
+{
+	return obj->id + a;
+}
+
+/* Same argument types as tmulti_test_int, runs where sleeping is allowed. */
+noinline int tmulti_test_sleepable(int a)
+{
+	might_sleep();
+	return a * 2;
+}
+ALLOW_ERROR_INJECTION(tmulti_test_sleepable, ERRNO);
+
+static DEFINE_MUTEX(results_lock);
+static long results[4];
+static struct dentry *dir;
+
+static ssize_t trigger_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)
+{
+	struct tmulti_test_obj obj = { .id = 100 };
+	int a, err;
+
+	err = kstrtoint_from_user(buf, len, 0, &a);
+	if (err)
+		return err;
+	mutex_lock(&results_lock);
+	results[0] = tmulti_test_int(a);
+	results[1] = tmulti_test_long(a, 1000);
+	results[2] = tmulti_test_obj(&obj, a);
+	results[3] = tmulti_test_sleepable(a);
+	mutex_unlock(&results_lock);
+	return len;
+}
+
+static ssize_t trigger_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)
+{
+	char out[96];
+	int n;
+
+	mutex_lock(&results_lock);
+	n = scnprintf(out, sizeof(out), "%ld %ld %ld %ld\n",
+		      results[0], results[1], results[2], results[3]);
+	mutex_unlock(&results_lock);
+	return simple_read_from_buffer(buf, len, ppos, out, n);
+}
+
+static const struct file_operations trigger_fops = {
+	.owner = THIS_MODULE,
+	.write = trigger_write,
+	.read = trigger_read,
+};
+
+static int __init tmulti_testmod_init(void)
+{
+	dir = debugfs_create_dir("tmulti_testmod", NULL);
+	debugfs_create_file("trigger", 0600, dir, NULL, &trigger_fops);
+	return 0;
+}
+
+static void __exit tmulti_testmod_exit(void)
+{
+	debugfs_remove_recursive(dir);
+}
+
+module_init(tmulti_testmod_init);
+module_exit(tmulti_testmod_exit);
+MODULE_DESCRIPTION("Targets for the tracing multi-link tests");
+MODULE_LICENSE("GPL");

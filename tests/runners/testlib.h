@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by the test runners. A runner binary holds several tests; the
+ * guest's suite runs one per invocation ("runner NAME") and turns the exit status into
+ * a TAP line: 0 passed, 77 skipped, anything else failed.
+ */
+#ifndef TESTLIB_H
+#define TESTLIB_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#define TESTMOD_NAME	"tmulti_testmod"
+#define TESTMOD_PATH	"/tests/" TESTMOD_NAME ".ko"
+#define TESTMOD_TRIGGER	"/sys/kernel/debug/" TESTMOD_NAME "/trigger"
+#define SKIP_EXIT	77
+
+/* Fail the current test: print where and why, return 1 from the test function. */
+#define CHECK(cond, fmt, ...) do {						\
+	if (!(cond)) {								\
+		fprintf(stderr, "%s:%d: check failed: %s: " fmt "\n",		\
+			__FILE__, __LINE__, #cond, ##__VA_ARGS__);		\
+		return 1;							\
+	}									\
+} while (0)
+
+#define CHECK_EQ(a, b) CHECK((a) == (b), "%s = %lld, expected %lld", #a,	\
+			     (long long)(a), (long long)(b))
+
+struct test {
+	const char *name;
+	int (*fn)(void);
+};
+
+static inline int testmod_load(void)
+{
+	int fd, err = 0;
+
+	fd = open(TESTMOD_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static inline int testmod_unload(void)
+{
+	return syscall(SYS_delete_module, TESTMOD_NAME, O_NONBLOCK) ? -errno : 0;
+}
+
+/* Call every test module function once with argument @a. */
+static inline int testmod_trigger(int a)
+{
+	char buf[32];
+	int fd, n, err = 0;
+
+	fd = open(TESTMOD_TRIGGER, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d", a);
+	if (write(fd, buf, n) != n)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* BPF_PROG_TEST_RUN on a tracing program: the kernel calls bpf_fentry_test1..9 once. */
+static inline int trigger_fentry_test_funcs(struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+
+	return err ? err : (int)opts.retval;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !getenv("TEST_VERBOSE"))
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static inline int run_tests(const struct test *tests, int argc, char **argv)
+{
+	const struct test *t;
+
+	libbpf_set_print(libbpf_print);
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s TEST\ntests:", argv[0]);
+		for (t = tests; t->name; t++)
+			fprintf(stderr, " %s", t->name);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+	for (t = tests; t->name; t++)
+		if (!strcmp(t->name, argv[1]))
+			return t->fn();
+	fprintf(stderr, "%s: no test named %s\n", argv[0], argv[1]);
+	return 2;
+}
+
+#endif
