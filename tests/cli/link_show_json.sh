@@ -16,8 +16,7 @@ test1_btf_id=$(bpftool btf dump file /sys/kernel/btf/vmlinux |
 	sed -n "s/^\[\([0-9]*\)\] FUNC 'bpf_fentry_test1' .*/\1/p")
 [ -n "$vmlinux_obj" ] && [ -n "$test1_btf_id" ] || fail "vmlinux BTF object or bpf_fentry_test1 not found"
 
-# -f adds the pinned paths. (Not "link show pinned FILE": bpftool 7.5 exits 255 after
-# printing a single link, its do_show() returns -1 unless errno is ENOENT.)
+# One listing for all checks; -f adds the pinned paths to find the links by.
 all=$(bpftool -j -f link show)
 echo "$all" | jq -e . >/dev/null || fail "link show -j is not JSON: $all"
 by_pin() { echo "$all" | jq -c --arg pin "$1" '.[] | select(.pinned | index($pin))'; }
