@@ -4,8 +4,8 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$TOP/base.conf"
-BUILD=$TOP/build
-TREE=$BUILD/linux			# git work tree: pristine base + one commit per patch
+BUILD=${BUILD:-$TOP/build}		# overridable: a second build (another tree) beside this one
+TREE=${TREE:-$BUILD/linux}		# git work tree: pristine base + one commit per patch
 VARIANT=${VARIANT:-vm}			# kernel config variant: vm or debug
 KOUT=$BUILD/kbuild-$VARIANT		# kbuild output (O=) for that variant
 TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants)
