@@ -3,7 +3,7 @@
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift build check check-debug demo clean
+.PHONY: help deps tree export drift checkpatch build check check-debug demo clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -12,6 +12,7 @@ help:
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
 	@echo "make drift        fail if build/linux and ./series differ"
+	@echo "make checkpatch   scripts/checkpatch.pl --strict on every patch of the series"
 	@echo "make deps         install the Debian packages the build needs"
 
 deps:
@@ -25,6 +26,9 @@ export:
 
 drift:
 	@scripts/tree.sh drift
+
+checkpatch: tree
+	@scripts/checkpatch.sh
 
 build: tree
 	@scripts/build.sh

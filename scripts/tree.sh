@@ -55,7 +55,7 @@ export_to() {
 		area=$(patch_area "$sha")
 		name=$(git_tree log -1 --format=%f "$sha" | cut -c1-64).patch
 		mkdir -p "$out/$area"
-		git_tree format-patch -1 --stdout --zero-commit --no-signature -N "$sha" >"$out/$area/$name"
+		git_tree format-patch -1 --stdout --zero-commit --no-signature --signoff -N "$sha" >"$out/$area/$name"
 		echo "$area/$name" >>"$out/series"
 	done
 }
