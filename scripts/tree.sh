@@ -93,6 +93,7 @@ apply_series() {
 		if ! git_tree am -q --keep-non-patch "$TOP/$p" >"$LOGS/git-am.log" 2>&1; then
 			cat "$LOGS/git-am.log" >&2
 			git_tree am --abort >/dev/null 2>&1 || true
+			git_tree reset -q --hard base	# a half-applied series is nobody's work
 			die "patch $p does not apply to $(git_tree log -1 --format=%s base)"
 		fi
 	done < <(series_patches)
@@ -102,14 +103,20 @@ apply_series() {
 
 cmd_sync() {
 	mkdir -p "$LOGS"
-	[ -d "$TREE/.git" ] || create_tree
+	if [ ! -d "$TREE/.git" ]; then
+		create_tree
+		apply_series
+		return
+	fi
 	tree_dirty && { warn_local_work; return; }
 	local have
 	have=$(tree_digest)
 	[ "$have" = "$(series_digest "$TOP")" ] && return
-	# Applied by us and untouched since: the series moved (pull, checkout), follow it.
-	# Otherwise a developer is working in the tree: keep the work, it is what gets built.
-	if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$have" ]; then
+	# At base (new, or an apply failed) or applied by us and untouched since (the series
+	# moved: pull, checkout): follow the series. Otherwise a developer is working in the
+	# tree: keep the work, it is what gets built.
+	if [ -z "$(git_tree rev-list base..HEAD)" ] ||
+	   { [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$have" ]; }; then
 		apply_series
 	else
 		warn_local_work
