@@ -48,6 +48,7 @@ patch_area() {
 
 # Export base..HEAD into directory $1 (same layout as the repo: area/name.patch + series).
 export_to() {
+	# Fixed --abbrev: git's automatic length depends on the object count of the repo.
 	local out=$1 sha area name
 	mkdir -p "$out"
 	echo "# Applied in this order onto $DEBIAN_SOURCE_PACKAGE $DEBIAN_SOURCE_VERSION (see base.conf)." >"$out/series"
@@ -55,7 +56,7 @@ export_to() {
 		area=$(patch_area "$sha")
 		name=$(git_tree log -1 --format=%f "$sha" | cut -c1-64).patch
 		mkdir -p "$out/$area"
-		git_tree format-patch -1 --stdout --zero-commit --no-signature --signoff -N "$sha" >"$out/$area/$name"
+		git_tree format-patch -1 --stdout --zero-commit --no-signature --signoff --abbrev=12 -N "$sha" >"$out/$area/$name"
 		echo "$area/$name" >>"$out/series"
 	done
 }
@@ -143,7 +144,18 @@ cmd_drift() {
 		git_tree status --short --untracked-files=no >&2
 		die "build/linux has uncommitted changes"
 	fi
-	[ "$(tree_digest)" = "$(series_digest "$TOP")" ] || die "commits in build/linux differ from ./series (make export, or make tree after a pull)"
+	local tmp p
+	tmp=$(mktemp -d)
+	export_to "$tmp"
+	if [ "$(series_digest "$tmp")" != "$(series_digest "$TOP")" ]; then
+		diff -u "$TOP/series" "$tmp/series" >&2
+		while read -r p; do
+			[ -f "$TOP/$p" ] && diff -u "$TOP/$p" "$tmp/$p" | head -n 20 >&2
+		done < <(series_patches "$tmp")
+		rm -rf "$tmp"
+		die "commits in build/linux differ from ./series (make export, or make tree after a pull)"
+	fi
+	rm -rf "$tmp"
 	note "build/linux matches the series"
 }
 
