@@ -78,3 +78,28 @@ int BPF_PROG(single_fentry, int a)
 	__sync_fetch_and_add(&single_hits, 1);
 	return 0;
 }
+
+/*
+ * BPF program targets: the global subprogram of an XDP program (run through
+ * BPF_PROG_TEST_RUN) as a fentry multi target, and as an freplace target.
+ */
+int subprog_arg;
+long subprog_result;
+
+__noinline int subprog_target(int x)
+{
+	return x + 1;
+}
+
+SEC("xdp")
+int xdp_target(struct xdp_md *ctx)
+{
+	subprog_result = subprog_target(subprog_arg);
+	return XDP_PASS;
+}
+
+SEC("freplace/subprog_target")
+int new_subprog(int x)
+{
+	return x + 100;
+}

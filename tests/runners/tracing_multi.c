@@ -668,6 +668,143 @@ static int detach_and_pin(void)
 	return 0;
 }
 
+/* Run the XDP program of @skel once: its subprogram gets @arg, returns the result. */
+static long run_xdp_target(struct tracing_multi *skel, int arg)
+{
+	char pkt[64] = {};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = sizeof(pkt),
+		    .repeat = 1);
+
+	skel->bss->subprog_arg = arg;
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdp_target), &opts))
+		return -errno;
+	return skel->bss->subprog_result;
+}
+
+static int subprog_btf_id(struct tracing_multi *skel)
+{
+	return btf__find_by_name_kind(bpf_object__btf(skel->obj), "subprog_target",
+				      BTF_KIND_FUNC);
+}
+
+/* A vmlinux function, a module function and a BPF program's subprogram in one link. */
+static int program_target_mixed(void)
+{
+	static const struct target t[] = { { "bpf_fentry_test1" }, { "tmulti_test_int", true } };
+	struct tracing_multi *skel, *target;
+	struct multi_attach m;
+	int fd;
+
+	CHECK_EQ(setup(), 0);
+	target = load_one("xdp_target", 0);
+	skel = load_one("fentry_arg0", BPF_TRACE_FENTRY_MULTI);
+	CHECK(target && skel, "load");
+	CHECK_EQ(run_xdp_target(target, 5), 6);
+
+	CHECK_EQ(fill_targets(&m, t, 2), 0);
+	m.ids[2] = subprog_btf_id(target);
+	CHECK(m.ids[2] > 0, "no subprog_target in the program's BTF");
+	m.fds[2] = bpf_program__fd(target->progs.xdp_target);
+	m.cookies[2] = 2;
+	m.cnt = 3;
+	fd = link_targets(skel->progs.fentry_arg0, &m);
+	CHECK(fd >= 0, "link: %d %s", fd, m.log);
+
+	CHECK_EQ(trigger_fentry_test_funcs(skel->progs.fentry_arg0), 0);
+	CHECK_EQ(testmod_trigger(77), 0);
+	CHECK_EQ(run_xdp_target(target, 9), 10);
+	CHECK_EQ(check_slots(skel, t, 2, 1), 0);
+	CHECK_EQ(skel->bss->hits[2], 1);
+	CHECK_EQ(skel->bss->arg0[1], 77);
+	CHECK_EQ(skel->bss->arg0[2], 9);
+	CHECK(skel->bss->ips[2] != 0, "bpf_get_func_ip() is 0 for the program target");
+	close(fd);
+	CHECK_EQ(run_xdp_target(target, 9), 10);
+	CHECK_EQ(skel->bss->hits[2], 1);
+	tracing_multi__destroy(skel);
+	tracing_multi__destroy(target);
+	return 0;
+}
+
+/* Sleepable fentry multi: on functions that may sleep; others are refused. */
+static int sleepable(void)
+{
+	static const struct target ok[] = {
+		{ "bpf_fentry_test1" }, { "tmulti_test_int", true },
+		{ "tmulti_test_sleepable", true },
+	};
+	static const struct target bad[] = { { "bpf_fentry_test1" }, { "bpf_fentry_test2" } };
+	struct tracing_multi *skel;
+	struct bpf_program *prog;
+	struct multi_attach m;
+	int fd;
+
+	CHECK_EQ(setup(), 0);
+	skel = tracing_multi__open();
+	CHECK(skel, "open");
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, prog == skel->progs.fentry_arg0);
+	bpf_program__set_expected_attach_type(skel->progs.fentry_arg0, BPF_TRACE_FENTRY_MULTI);
+	bpf_program__set_flags(skel->progs.fentry_arg0, BPF_F_SLEEPABLE);
+	CHECK_EQ(tracing_multi__load(skel), 0);
+
+	CHECK_EQ(fill_targets(&m, bad, 2), 0);
+	CHECK_EQ(link_targets(skel->progs.fentry_arg0, &m), -EINVAL);
+	CHECK(strstr(m.log, "target 1"), "log does not name target 1: %s", m.log);
+	printf("log: %s", m.log);
+
+	CHECK_EQ(fill_targets(&m, ok, 3), 0);
+	fd = link_targets(skel->progs.fentry_arg0, &m);
+	CHECK(fd >= 0, "link: %d %s", fd, m.log);
+	CHECK_EQ(trigger_fentry_test_funcs(skel->progs.fentry_arg0), 0);
+	CHECK_EQ(testmod_trigger(4), 0);
+	CHECK_EQ(check_slots(skel, ok, 3, 1), 0);
+	close(fd);
+	tracing_multi__destroy(skel);
+	return 0;
+}
+
+/*
+ * Freplace multi-attach (in 6.12 since "bpf: Support attaching freplace programs to
+ * multiple attach points"): one extension program, two target programs, one link each.
+ */
+static int freplace_multi(void)
+{
+	struct tracing_multi *t1, *t2, *ext;
+	struct bpf_link *l1, *l2;
+	struct bpf_program *prog;
+
+	t1 = load_one("xdp_target", 0);
+	t2 = load_one("xdp_target", 0);
+	CHECK(t1 && t2, "load targets");
+	ext = tracing_multi__open();
+	CHECK(ext, "open");
+	bpf_object__for_each_program(prog, ext->obj)
+		bpf_program__set_autoload(prog, prog == ext->progs.new_subprog);
+	CHECK_EQ(bpf_program__set_attach_target(ext->progs.new_subprog,
+		 bpf_program__fd(t1->progs.xdp_target), "subprog_target"), 0);
+	CHECK_EQ(tracing_multi__load(ext), 0);
+
+	l1 = bpf_program__attach_freplace(ext->progs.new_subprog,
+					  bpf_program__fd(t1->progs.xdp_target), "subprog_target");
+	CHECK(l1, "freplace on target 1: %d", -errno);
+	l2 = bpf_program__attach_freplace(ext->progs.new_subprog,
+					  bpf_program__fd(t2->progs.xdp_target), "subprog_target");
+	CHECK(l2, "freplace on target 2: %d", -errno);
+	CHECK_EQ(run_xdp_target(t1, 3), 103);
+	CHECK_EQ(run_xdp_target(t2, 4), 104);
+
+	bpf_link__destroy(l1);
+	CHECK_EQ(run_xdp_target(t1, 3), 4);
+	CHECK_EQ(run_xdp_target(t2, 4), 104);
+	bpf_link__destroy(l2);
+	CHECK_EQ(run_xdp_target(t2, 4), 5);
+	tracing_multi__destroy(ext);
+	tracing_multi__destroy(t2);
+	tracing_multi__destroy(t1);
+	return 0;
+}
+
 static const struct test tests[] = {
 	{ "fentry_vmlinux", fentry_vmlinux },
 	{ "fentry_mixed", fentry_mixed },
@@ -680,6 +817,9 @@ static const struct test tests[] = {
 	{ "coexist_single", coexist_single },
 	{ "link_info", link_info },
 	{ "detach_and_pin", detach_and_pin },
+	{ "program_target_mixed", program_target_mixed },
+	{ "sleepable", sleepable },
+	{ "freplace_multi", freplace_multi },
 	{}
 };
 
