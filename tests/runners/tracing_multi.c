@@ -207,9 +207,7 @@ static int check_slots(struct tracing_multi *skel, const struct target *t, int n
 /* fentry multi on vmlinux functions: cookies, addresses and arg0 per target. */
 static int fentry_vmlinux(void)
 {
-	static const struct target t[] = {
-		{ "bpf_fentry_test1" }, { "bpf_fentry_test2" }, { "bpf_fentry_test7" },
-	};
+	static const struct target t[] = { { "bpf_fentry_test1" }, { "bpf_fentry_test2" } };
 	struct tracing_multi *skel;
 	struct multi_attach m;
 	int fd;
@@ -353,6 +351,7 @@ static int errors(void)
 {
 	static const struct target t[] = { { "bpf_fentry_test1" }, { "bpf_fentry_test2" } };
 	struct tracing_multi *skel, *single;
+	struct bpf_program *p;
 	struct multi_attach m;
 	__u32 *many, i;
 	int fd, user_btf_fd, refs;
@@ -362,7 +361,7 @@ static int errors(void)
 	refs = module_refcnt();
 	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
 	CHECK(skel, "load");
-	struct bpf_program *p = skel->progs.fentry_noargs;
+	p = skel->progs.fentry_noargs;
 
 	CHECK_EQ(fill_targets(&m, t, 2), 0);
 	CHECK_EQ(link_multi(p, 0, m.ids, NULL, NULL, NULL, 0), -EINVAL);
@@ -480,7 +479,7 @@ static int rollback(void)
 	};
 	struct tracing_multi *skel;
 	struct multi_attach m;
-	int refs;
+	int fd, refs;
 
 	CHECK_EQ(setup(), 0);
 	refs = module_refcnt();
@@ -494,8 +493,7 @@ static int rollback(void)
 	CHECK_EQ(module_refcnt(), refs);
 	/* Still attachable after the failure. */
 	CHECK_EQ(fill_targets(&m, t, 7), 0);
-	int fd = link_targets(skel->progs.fentry_noargs, &m);
-
+	fd = link_targets(skel->progs.fentry_noargs, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
 	close(fd);
 	tracing_multi__destroy(skel);
