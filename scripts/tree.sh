@@ -69,6 +69,8 @@ create_tree() {
 	[ -f "$DEBIAN_SOURCE_TARBALL" ] || die "$DEBIAN_SOURCE_TARBALL missing (apt-get install $DEBIAN_SOURCE_PACKAGE)"
 	[ "$have" = "$DEBIAN_SOURCE_VERSION" ] ||
 		echo "warning: series is based on $DEBIAN_SOURCE_VERSION, installed is $have; patches may not apply" >&2
+	[ "$(sha256sum <"$DEBIAN_SOURCE_TARBALL" | cut -d' ' -f1)" = "$DEBIAN_SOURCE_SHA256" ] ||
+		echo "warning: $DEBIAN_SOURCE_TARBALL is not the tarball of $DEBIAN_SOURCE_VERSION (sha256 differs)" >&2
 	rm -rf "$TREE" "$TREE.tmp"
 	mkdir -p "$TREE.tmp"
 	note "extracting $DEBIAN_SOURCE_TARBALL"
