@@ -141,6 +141,23 @@ static struct tracing_multi *load_one(const char *prog_name, enum bpf_attach_typ
 	return skel;
 }
 
+/*
+ * Load @prog_name as a @type program and link it to the @n targets @t (cookie i for
+ * target i). Returns the link fd, or a negative errno with the kernel's log in @m->log;
+ * *@skel is for the caller to destroy (it may be NULL).
+ */
+static int load_and_link(const char *prog_name, enum bpf_attach_type type,
+			 const struct target *t, int n, struct tracing_multi **skel,
+			 struct multi_attach *m)
+{
+	*skel = load_one(prog_name, type);
+	if (!*skel)
+		return -ENOENT;
+	if (fill_targets(m, t, n))
+		return -ENOENT;
+	return link_targets(bpf_object__find_program_by_name((*skel)->obj, prog_name), m);
+}
+
 static unsigned long long kallsyms_addr(const char *func)
 {
 	char line[512], name[256];
@@ -213,10 +230,7 @@ static int fentry_vmlinux(void)
 	int fd;
 
 	CHECK_EQ(setup(), 0);
-	skel = load_one("fentry_arg0", BPF_TRACE_FENTRY_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, t, 2), 0);
-	fd = link_targets(skel->progs.fentry_arg0, &m);
+	fd = load_and_link("fentry_arg0", BPF_TRACE_FENTRY_MULTI, t, 2, &skel, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
 	CHECK_EQ(trigger_fentry_test_funcs(skel->progs.fentry_arg0), 0);
 	CHECK_EQ(trigger_fentry_test_funcs(skel->progs.fentry_arg0), 0);
@@ -247,10 +261,7 @@ static int fentry_mixed(void)
 
 	CHECK_EQ(setup(), 0);
 	refs = module_refcnt();
-	skel = load_one("fentry_arg0", BPF_TRACE_FENTRY_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, t, 4), 0);
-	fd = link_targets(skel->progs.fentry_arg0, &m);
+	fd = load_and_link("fentry_arg0", BPF_TRACE_FENTRY_MULTI, t, 4, &skel, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
 	CHECK(module_refcnt() > refs, "module refcnt %d with the link, %d before",
 	      module_refcnt(), refs);
@@ -282,10 +293,7 @@ static int fexit_module(void)
 	int fd;
 
 	CHECK_EQ(setup(), 0);
-	skel = load_one("fexit_int", BPF_TRACE_FEXIT_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, t, 2), 0);
-	fd = link_targets(skel->progs.fexit_int, &m);
+	fd = load_and_link("fexit_int", BPF_TRACE_FEXIT_MULTI, t, 2, &skel, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
 	CHECK_EQ(testmod_trigger(21), 0);
 	CHECK_EQ(check_slots(skel, t, 2, 1), 0);
@@ -397,7 +405,8 @@ static int errors(void)
 	CHECK_EQ(fill_targets(&m, t, 2), 0);
 	m.ids[1] = m.ids[0];
 	CHECK_EQ(link_targets(p, &m), -EINVAL);
-	CHECK(strstr(m.log, "0") && strstr(m.log, "1"), "duplicate: log names no index: %s", m.log);
+	CHECK(strstr(m.log, "target 1 ") && strstr(m.log, "target 0"),
+	      "duplicate: log does not name both targets: %s", m.log);
 
 	/* Module BTF fd with a vmlinux function id: the id does not resolve there. */
 	CHECK_EQ(fill_targets(&m, t, 2), 0);
@@ -446,10 +455,8 @@ static int prototype_mismatch(void)
 	int fd;
 
 	CHECK_EQ(setup(), 0);
-	skel = load_one("fentry_arg0", BPF_TRACE_FENTRY_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, t, 2), 0);
-	CHECK_EQ(link_targets(skel->progs.fentry_arg0, &m), -EINVAL);
+	CHECK_EQ(load_and_link("fentry_arg0", BPF_TRACE_FENTRY_MULTI, t, 2, &skel, &m),
+		 -EINVAL);
 	CHECK(strstr(m.log, "bpf_fentry_test3") && strstr(m.log, "arg0"),
 	      "log does not name the function and argument: %s", m.log);
 	printf("log: %s", m.log);
@@ -457,10 +464,7 @@ static int prototype_mismatch(void)
 	tracing_multi__destroy(skel);
 
 	/* A program that reads no argument takes any prototype. */
-	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, ok, 3), 0);
-	fd = link_targets(skel->progs.fentry_noargs, &m);
+	fd = load_and_link("fentry_noargs", BPF_TRACE_FENTRY_MULTI, ok, 3, &skel, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
 	CHECK_EQ(trigger_fentry_test_funcs(skel->progs.fentry_noargs), 0);
 	CHECK_EQ(check_slots(skel, ok, 3, 1), 0);
@@ -483,10 +487,9 @@ static int rollback(void)
 
 	CHECK_EQ(setup(), 0);
 	refs = module_refcnt();
-	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, t, 8), 0);
-	CHECK(link_targets(skel->progs.fentry_noargs, &m) < 0, "migrate_disable accepted");
+	/* btf_id_deny: -EINVAL, and not a failed load (-ENOENT) */
+	CHECK_EQ(load_and_link("fentry_noargs", BPF_TRACE_FENTRY_MULTI, t, 8, &skel, &m),
+		 -EINVAL);
 	printf("log: %s", m.log);
 	CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
 	CHECK_EQ(ftrace_enabled("tmulti_test_int"), 0);
@@ -508,10 +511,7 @@ static int noreturn_denied(void)
 	struct multi_attach m;
 
 	CHECK_EQ(setup(), 0);
-	skel = load_one("fexit_int", BPF_TRACE_FEXIT_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, t, 2), 0);
-	CHECK(link_targets(skel->progs.fexit_int, &m) < 0, "fexit on do_exit accepted");
+	CHECK_EQ(load_and_link("fexit_int", BPF_TRACE_FEXIT_MULTI, t, 2, &skel, &m), -EINVAL);
 	printf("log: %s", m.log);
 	CHECK_EQ(ftrace_enabled("tmulti_test_int"), 0);
 	tracing_multi__destroy(skel);
@@ -643,10 +643,7 @@ static int detach_and_pin(void)
 
 	CHECK_EQ(setup(), 0);
 	refs = module_refcnt();
-	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
-	CHECK(skel, "load");
-	CHECK_EQ(fill_targets(&m, t, 2), 0);
-	fd = link_targets(skel->progs.fentry_noargs, &m);
+	fd = load_and_link("fentry_noargs", BPF_TRACE_FENTRY_MULTI, t, 2, &skel, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
 	CHECK_EQ(bpf_obj_pin(fd, pin), 0);
 	close(fd);
