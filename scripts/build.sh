@@ -13,6 +13,9 @@ FRAGMENTS=("$TOP/kernel/config-vm")
 
 CC_KERNEL=gcc
 command -v ccache >/dev/null && CC_KERNEL="ccache gcc"
+# Paths relative to the work tree's parent in ccache's hash: a second checkout of the
+# project (another developer's clone) reuses the objects of the first.
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 kmake() { make -C "$TREE" O="$KOUT" CC="$CC_KERNEL" -j"$JOBS" "$@"; }
 
 # tinyconfig, then every fragment line applied with scripts/config; regenerated only when
