@@ -373,11 +373,12 @@ static int errors(void)
 
 	CHECK_EQ(fill_targets(&m, t, 2), 0);
 	CHECK_EQ(link_multi(p, 0, m.ids, NULL, NULL, NULL, 0), -EINVAL);
-	many = calloc(1025, sizeof(*many));
+	/* one more than the kernel's limit, 1 << 20 as for kprobe_multi */
+	many = calloc((1 << 20) + 1, sizeof(*many));
 	CHECK(many, "calloc");
-	for (i = 0; i < 1025; i++)
+	for (i = 0; i < (1 << 20) + 1; i++)
 		many[i] = m.ids[0];
-	CHECK_EQ(link_multi(p, 1025, many, NULL, NULL, NULL, 0), -E2BIG);
+	CHECK_EQ(link_multi(p, (1 << 20) + 1, many, NULL, NULL, NULL, 0), -E2BIG);
 	free(many);
 	CHECK_EQ(link_multi(p, 2, NULL, NULL, NULL, NULL, 0), -EINVAL);
 	m.ids[1] = 0;

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One tracing multi-link on many vmlinux functions: every function gets its trampoline
+ * (enabled_functions grows by exactly N), calls are counted on the right target, and
+ * after the link is closed nothing is left. Prints how long attach and detach took
+ * (for information: the benchmark is make bench).
+ *
+ *   tracing_multi_scale fentry|fexit [N|all]    (N defaults to 1000)
+ *
+ * "all" takes every candidate function (unique name in available_filter_functions, a
+ * BTF prototype with arguments and return value in registers), as the kernel's
+ * kprobe_multi_bench_attach test does with kprobes.
+ */
+#include <ctype.h>
+#include <time.h>
+#include "testlib.h"
+#include "tracing_multi_scale.skel.h"
+
+#define MAX_TARGETS (1 << 20)	/* the kernel's limit */
+
+static char **names;		/* available_filter_functions of vmlinux, sorted */
+static int nr_names;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char **)a, *(char **)b);
+}
+
+static int read_filter_functions(void)
+{
+	FILE *f = fopen("/sys/kernel/tracing/available_filter_functions", "r");
+	char line[256];
+	int cap = 0;
+
+	CHECK(f, "available_filter_functions: %d", -errno);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '['))	/* module function */
+			continue;
+		line[strcspn(line, " \n")] = 0;
+		if (nr_names == cap) {
+			cap = cap ? cap * 2 : 4096;
+			names = realloc(names, cap * sizeof(*names));
+			CHECK(names, "out of memory");
+		}
+		names[nr_names++] = strdup(line);
+	}
+	fclose(f);
+	qsort(names, nr_names, sizeof(*names), cmp_str);
+	return 0;
+}
+
+/* Listed exactly once: a duplicate name is ambiguous for BTF and kallsyms. */
+static bool traceable_once(const char *name)
+{
+	char **p = bsearch(&name, names, nr_names, sizeof(*names), cmp_str);
+
+	if (!p)
+		return false;
+	return (p == names || strcmp(p[-1], name)) &&
+	       (p == names + nr_names - 1 || strcmp(p[1], name));
+}
+
+/* Functions the trampoline machinery itself calls, or that BPF cannot trace usefully. */
+static bool skipped_prefix(const char *name)
+{
+	static const char * const prefixes[] = {
+		"bpf_", "__bpf", "rcu_", "__rcu", "preempt_", "migrate_", "__ftrace_invalid",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* void, or a type passed in a register (no struct by value) */
+static bool simple_type(const struct btf *btf, __u32 id, bool void_ok)
+{
+	const struct btf_type *t;
+
+	if (!id)
+		return void_ok;
+	t = btf__type_by_id(btf, id);
+	while (btf_is_mod(t) || btf_is_typedef(t))
+		t = btf__type_by_id(btf, t->type);
+	return btf_is_int(t) || btf_is_ptr(t) || btf_is_enum(t) || btf_is_enum64(t);
+}
+
+/* At most 6 arguments, the return value and each argument in a register. */
+static bool simple_proto(const struct btf *btf, const struct btf_type *func)
+{
+	const struct btf_type *proto = btf__type_by_id(btf, func->type);
+	const struct btf_param *p = btf_params(proto);
+	int i, n = btf_vlen(proto);
+
+	if (n > 6 || !simple_type(btf, proto->type, true))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!simple_type(btf, p[i].type, false))	/* 0: variadic */
+			return false;
+	return true;
+}
+
+/* Target 0 is bpf_fentry_test1 (triggered through test_run), then @n - 1 functions
+ * spread evenly over the candidates, or all of them if @n is 0. Returns the number of
+ * ids written.
+ */
+static int pick_targets(const struct btf *btf, __u32 *ids, int n)
+{
+	int i, id, nr = btf__type_cnt(btf), cands = 0, *cand;
+
+	cand = calloc(nr, sizeof(*cand));
+	CHECK(cand, "out of memory");
+	for (id = 1; id < nr; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+
+		if (btf_is_func(t) && !skipped_prefix(name) && traceable_once(name) &&
+		    simple_proto(btf, t))
+			cand[cands++] = id;
+	}
+	ids[0] = btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC);
+	if (!n)
+		n = cands + 1;
+	for (i = 1; i < n && i < cands; i++)
+		ids[i] = cand[(long)(i - 1) * cands / (n - 1)];
+	free(cand);
+	return i;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Functions in enabled_functions (a direct call adds an indented line of its own). */
+static int enabled_functions(void)
+{
+	FILE *f = fopen("/sys/kernel/tracing/enabled_functions", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		n += !isspace(line[0]);
+	fclose(f);
+	return n;
+}
+
+static int link_create(int prog_fd, int type, __u32 *ids, __u64 *cookies, int cnt,
+		       char *log, int log_size)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.attach_type = type;
+	attr.link_create.tracing_multi.cnt = cnt;
+	attr.link_create.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
+	attr.link_create.tracing_multi.cookies = (__u64)(unsigned long)cookies;
+	attr.link_create.tracing_multi.log_buf = (__u64)(unsigned long)log;
+	attr.link_create.tracing_multi.log_size = log_size;
+	attr.link_create.tracing_multi.log_level = 1;
+	log[0] = 0;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+static int run(bool fexit, int n)
+{
+	static __u32 ids[MAX_TARGETS];
+	static __u64 cookies[MAX_TARGETS];	/* the index (the program counts 8192) */
+	static char log[4096];
+	int type = fexit ? BPF_TRACE_FEXIT_MULTI : BPF_TRACE_FENTRY_MULTI;
+	struct tracing_multi_scale *skel;
+	struct bpf_program *prog;
+	struct btf *btf;
+	int i, fd, base, now, cnt, retries = 0;
+	struct timespec t0;
+	long attach_ms, detach_ms;
+	unsigned int bad;
+
+	CHECK(!n || (n >= 2 && n <= MAX_TARGETS), "N must be 2..%d", MAX_TARGETS);
+	CHECK_EQ(read_filter_functions(), 0);
+	btf = btf__load_vmlinux_btf();
+	CHECK(btf, "vmlinux BTF: %d", -errno);
+	cnt = pick_targets(btf, ids, n);
+	CHECK(!n || cnt == n, "only %d candidate functions for N=%d", cnt, n);
+	n = cnt;
+
+	skel = tracing_multi_scale__open();
+	CHECK(skel, "open: %d", -errno);
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, prog == (fexit ? skel->progs.count_exit :
+							     skel->progs.count_entry));
+	prog = fexit ? skel->progs.count_exit : skel->progs.count_entry;
+	bpf_program__set_expected_attach_type(prog, type);
+	CHECK_EQ(tracing_multi_scale__load(skel), 0);
+
+	base = enabled_functions();
+	for (i = 0; i < cnt; i++)
+		cookies[i] = i;
+	/* Candidates the kernel refuses (deny lists, __noreturn for fexit, ...) are
+	 * named in the log: drop them, as a tool would, and try again.
+	 */
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		fd = link_create(bpf_program__fd(prog), type, ids, cookies, cnt, log,
+				 sizeof(log));
+		attach_ms = ms_since(&t0);
+		if (fd >= 0)
+			break;
+		CHECK(sscanf(log, "target %u", &bad) == 1 && bad > 0 && bad < (unsigned int)cnt &&
+		      ++retries < 50, "link: %d (%s)", fd, log);
+		printf("dropped %s", log);
+		ids[bad] = ids[--cnt];
+		CHECK_EQ(enabled_functions(), base);
+	}
+	now = enabled_functions();
+	CHECK(now == base + cnt, "enabled_functions: %d lines, expected %d + %d", now, base,
+	      cnt);
+
+	CHECK_EQ(trigger_fentry_test_funcs(prog), 0);
+	CHECK(skel->bss->hits[0] == 1, "bpf_fentry_test1: %llu hits", skel->bss->hits[0]);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close(fd);
+	while (enabled_functions() != base)
+		CHECK(ms_since(&t0) < 600000, "trampolines still attached after 10 min");
+	detach_ms = ms_since(&t0);
+	printf("%s multi-link on %d functions (%d dropped): attach %ld ms, detach %ld ms\n",
+	       fexit ? "fexit" : "fentry", cnt, n - cnt, attach_ms, detach_ms);
+
+	CHECK_EQ(trigger_fentry_test_funcs(prog), 0);
+	CHECK(skel->bss->hits[0] == 1, "after close: %llu hits", skel->bss->hits[0]);
+	tracing_multi_scale__destroy(skel);
+	btf__free(btf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 2 ? (strcmp(argv[2], "all") ? atoi(argv[2]) : 0) : 1000;
+
+	libbpf_set_print(libbpf_print);
+	if (argc < 2 || (strcmp(argv[1], "fentry") && strcmp(argv[1], "fexit"))) {
+		fprintf(stderr, "usage: %s fentry|fexit [N]\n", argv[0]);
+		return 2;
+	}
+	return run(!strcmp(argv[1], "fexit"), n) ? 1 : 0;
+}
