@@ -1224,7 +1224,8 @@ static int rollback_scale_link(void)
  * link must be created, and must count the calls its thread makes while it lives. After
  * each phase, with everything quiet: nothing left, and a fixed set of multi and single
  * links counts every call exactly, at the right address, and nothing once released.
- * TMULTI_STRESS_SECS (default 24) of stress in all, over three phases.
+ * TMULTI_STRESS_SECS (default 24) of stress in all, over three phases (plus the round each
+ * thread is in when its phase ends, and the quiet checks).
  *
  * All the programs are copies of fentry_noargs (loaded from its instructions as single
  * fentry, fentry multi or fexit multi): they share its hits[] and ips[], where each link
@@ -1459,13 +1460,12 @@ static bool stress_all_did(struct stress_thread *th, int n, int min)
 }
 
 /*
- * One phase: every thread runs for @secs seconds, and until each did a round (on a
+ * One phase: every thread runs until @end (now_ms()), and until each did a round (on a
  * loaded host, the guest may get little done in its seconds); or until one fails.
  */
-static int stress_phase(struct stress *s, int phase, int secs)
+static int stress_phase(struct stress *s, int phase, long long end)
 {
 	struct stress_thread th[STRESS_LINKERS + 3];
-	long long end = now_ms() + secs * 1000LL;
 	int i, n = 0;
 
 	for (i = 0; i < STRESS_LINKERS; i++)
@@ -1524,7 +1524,7 @@ static int stress_check_quiet(struct stress *s)
 
 	for (slot = CHECK_SLOT; slot < CHECK_SINGLE_SLOT + STRESS_FUNCS; slot++) {
 		f = (slot - CHECK_SLOT) % STRESS_FUNCS;
-		i = (slot - CHECK_SLOT) / STRESS_FUNCS;		/* CHECK_MULTI: the singles */
+		i = (slot - CHECK_SLOT) / STRESS_FUNCS;	/* CHECK_MULTI: the singles */
 		if (i < CHECK_MULTI ? (f - i + STRESS_FUNCS) % STRESS_FUNCS >= 4 : f % 2)
 			continue;				/* not linked */
 		CHECK(s->skel->bss->hits[slot] == STRESS_CALLS &&
@@ -1555,7 +1555,7 @@ static int stress(void)
 	struct stress s = {};
 	struct multi_attach m;
 	int phase, f, links, singles, calls;
-	long long start;
+	long long start, begin;
 
 	CHECK_EQ(setup(), 0);
 	s.skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
@@ -1567,12 +1567,14 @@ static int stress(void)
 		s.addrs[f] = kallsyms_addr(stress_funcs[f].func);
 		CHECK(s.addrs[f], "%s not in kallsyms", stress_funcs[f].func);
 	}
+	/* Phases end at fixed times, so that a late phase (a slow kernel) shortens the next. */
+	begin = now_ms();
 	for (phase = 1; phase <= STRESS_PHASES; phase++) {
 		links = s.multi_links;
 		singles = s.single_links;
 		calls = s.vmlinux_calls + s.module_calls;
 		start = now_ms();
-		CHECK_EQ(stress_phase(&s, phase, secs / STRESS_PHASES), 0);
+		CHECK_EQ(stress_phase(&s, phase, begin + phase * secs * 1000LL / STRESS_PHASES), 0);
 		printf("phase %d: %d multi links, %d single links, %d calls in %lld ms; ",
 		       phase, s.multi_links - links, s.single_links - singles,
 		       s.vmlinux_calls + s.module_calls - calls, now_ms() - start);
