@@ -10,7 +10,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define SLOTS 16
+#define SLOTS 64
 
 __u64 hits[SLOTS], ips[SLOTS], arg0[SLOTS], rets[SLOTS];
 __u64 bad_cookie, single_hits;
@@ -69,6 +69,42 @@ int BPF_PROG(fmod_int, int a, int ret)
 	if (s < 0 || a != fmod_trigger)
 		return 0;
 	return 1000 + s;
+}
+
+/*
+ * fexit multi on functions of any prototype: arg0 and the return value through the
+ * helpers, which find them from the number of arguments the trampoline stores.
+ */
+SEC("fexit/bpf_fentry_test1")
+int BPF_PROG(fexit_helpers)
+{
+	__u64 a = 0, ret = 0;
+	int s = slot_of(ctx);
+
+	if (s < 0)
+		return 0;
+	bpf_get_func_arg(ctx, 0, &a);
+	bpf_get_func_ret(ctx, &ret);
+	arg0[s] = a;
+	rets[s] = ret;
+	return 0;
+}
+
+/*
+ * fmod_ret multi on bpf_modify_return_test*(int a, int *b, ...), run by BPF_PROG_TEST_RUN:
+ * returns fmod_retvals[slot], and 0 lets the function run.
+ */
+int fmod_retvals[SLOTS];
+
+SEC("fmod_ret/bpf_modify_return_test")
+int BPF_PROG(fmod_test_run, int a)
+{
+	int s = slot_of(ctx);
+
+	if (s < 0)
+		return 0;
+	arg0[s] = a;
+	return fmod_retvals[s];
 }
 
 /* A plain fentry program on bpf_fentry_test1 to run beside a multi link. */
