@@ -3,12 +3,13 @@
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug demo clean
+.PHONY: help deps tree export drift checkpatch build check check-debug check-host demo clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
 	@echo "make check        build everything that changed, run the VM test suite"
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
+	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
 	@echo "make drift        fail if build/linux and ./series differ"
@@ -38,6 +39,9 @@ check: build
 
 check-debug:
 	@$(MAKE) --no-print-directory check VARIANT=debug
+
+check-host: build
+	@tests/host/run.sh
 
 demo: build
 	@scripts/vm.sh demo

@@ -37,6 +37,25 @@ noinline int tmulti_test_sleepable(int a)
 }
 ALLOW_ERROR_INJECTION(tmulti_test_sleepable, ERRNO);
 
+/* Not in available_filter_functions */
+notrace noinline int tmulti_bad_notrace(int a)
+{
+	return a;
+}
+
+/* A trampoline passes at most 12 arguments */
+noinline int tmulti_bad_13_args(int a1, int a2, int a3, int a4, int a5, int a6, int a7,
+				 int a8, int a9, int a10, int a11, int a12, int a13)
+{
+	return a1 + a13;
+}
+
+/* nor structs of more than 16 bytes by value */
+noinline int tmulti_bad_big_arg(struct tmulti_bad_big big)
+{
+	return big.a;
+}
+
 static DEFINE_MUTEX(results_lock);
 static long results[4];
 static struct dentry *dir;

@@ -13,4 +13,14 @@ long tmulti_test_long(int a, long b);
 int tmulti_test_obj(struct tmulti_test_obj *obj, int a);
 int tmulti_test_sleepable(int a);
 
+/* Never called: functions in BTF that a trampoline can't be attached to */
+struct tmulti_bad_big {
+	long a, b, c;
+};
+
+int tmulti_bad_notrace(int a);
+int tmulti_bad_13_args(int a1, int a2, int a3, int a4, int a5, int a6, int a7,
+			int a8, int a9, int a10, int a11, int a12, int a13);
+int tmulti_bad_big_arg(struct tmulti_bad_big big);
+
 #endif

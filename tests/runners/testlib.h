@@ -84,7 +84,7 @@ static inline int trigger_fentry_test_funcs(struct bpf_program *prog)
 	return err ? err : (int)opts.retval;
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+static int print_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	if (level == LIBBPF_DEBUG && !getenv("TEST_VERBOSE"))
 		return 0;
@@ -95,7 +95,7 @@ static inline int run_tests(const struct test *tests, int argc, char **argv)
 {
 	const struct test *t;
 
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(print_libbpf_msg);
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s TEST\ntests:", argv[0]);
 		for (t = tests; t->name; t++)
