@@ -248,7 +248,7 @@ int main(int argc, char **argv)
 {
 	int n = argc > 2 ? (strcmp(argv[2], "all") ? atoi(argv[2]) : 0) : 1000;
 
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(print_libbpf_msg);
 	if (argc < 2 || (strcmp(argv[1], "fentry") && strcmp(argv[1], "fexit"))) {
 		fprintf(stderr, "usage: %s fentry|fexit [N]\n", argv[0]);
 		return 2;
