@@ -7,7 +7,8 @@ export VARIANT
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
-	@echo "make check        build everything that changed, run the VM test suite"
+	@echo "make check        build everything that changed, check the man pages and bpftool's"
+	@echo "                  type lists (host), run the VM test suite"
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
@@ -34,6 +35,7 @@ build: tree
 	@scripts/build.sh
 
 check: build
+	@scripts/host-checks.sh
 	@scripts/vm.sh check
 
 check-debug:
