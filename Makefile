@@ -7,7 +7,8 @@ export VARIANT
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
-	@echo "make check        build everything that changed, run the VM test suite"
+	@echo "make check        build everything that changed, check the man pages and bpftool's"
+	@echo "                  type lists (host), run the VM test suite"
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
@@ -35,6 +36,7 @@ build: tree
 	@scripts/build.sh
 
 check: build
+	@scripts/host-checks.sh
 	@scripts/vm.sh check
 
 check-debug:

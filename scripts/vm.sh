@@ -35,6 +35,12 @@ make_initramfs() {
 		[ "$a" = busybox ] || ln -s busybox "$ROOT/bin/$a"
 	done
 	add_dynamic "$(command -v jq)"
+	# bash with bash-completion and the tree's bpftool completion, for completion tests
+	add_dynamic "$(command -v bash)"
+	install -D /usr/share/bash-completion/bash_completion \
+		"$ROOT/usr/share/bash-completion/bash_completion"
+	install -D "$TREE/tools/bpf/bpftool/bash-completion/bpftool" \
+		"$ROOT/usr/share/bash-completion/completions/bpftool"
 	cp "$TOOLS/bpftool/bpftool" "$ROOT/bin/bpftool"
 	cp "$TOP/tests/guest/init" "$ROOT/init"
 	cp "$TOP/tests/suite" "$TOP"/tests/guest/*.sh "$ROOT/tests/"

@@ -1,0 +1,156 @@
+#!/bin/sh
+# bpftool link show for tracing_multi links, checked against what was asked of the kernel
+# (tmulti_pin prints its request) and what BTF, bpftool btf/prog show and kallsyms say:
+# - a fentry multi link on a vmlinux function, two module functions and a BPF program's
+#   subprogram, and a fmod_ret multi link on module functions, with cookies;
+# - JSON (-j, -p): attach type, func_cnt, per target func, module, btf_id, btf_obj_id,
+#   target_prog_id, cookie, addr, every key always present;
+# - plain: the exact table line of every target (columns aligned under the header);
+# - with kernel pointers hidden (kptr_restrict=2): addresses 0, names still from BTF;
+# - the fdinfo fallback (forced with BPFTOOL_LINK_INFO_FROM_FDINFO): the same fields,
+#   addresses 0;
+# - a detached link: attach type kept, func_cnt 0, no targets.
+# Two parts, to stay within the suite's per-test timeout under TCG (every bpftool run
+# loads BTF and its PID iterator): "$1" = "shown" checks JSON, plain and single links;
+# "fallbacks" the hidden addresses, the fdinfo fallback and the detached link.
+# Every check runs; the test fails if any of them did.
+fail() { echo "FAIL: $*"; failed=1; }
+failed=0
+PART=$1
+case $PART in shown | fallbacks) ;; *) echo "usage: $0 shown|fallbacks"; exit 2 ;; esac
+P=/sys/fs/bpf/link_show_tracing_multi
+ERRS=/tmp/link_show_tracing_multi.errors
+MOD=tmulti_testmod
+KPTR=$(cat /proc/sys/kernel/kptr_restrict)
+trap 'echo "$KPTR" >/proc/sys/kernel/kptr_restrict; rm -rf $P $ERRS' EXIT
+
+mkdir -p $P
+req=$(tmulti_pin $P) || { echo "FAIL: tmulti_pin: $req"; exit 1; }
+echo "$req" | jq -e 'length == 2' >/dev/null || { echo "FAIL: tmulti_pin printed: $req"; exit 1; }
+
+# BTF object ids, found independently of the links: vmlinux, the module, and the
+# target program's BTF.
+btfs=$(bpftool -j btf show)
+vmlinux_obj=$(echo "$btfs" | jq '.[] | select(.name == "vmlinux") | .id')
+module_obj=$(echo "$btfs" | jq --arg m $MOD '.[] | select(.name == $m) | .id')
+tgt_prog=$(echo "$req" | jq '[.[].targets[].target_prog_id | select(. != 0)][0]')
+tgt_prog_obj=$(bpftool -j prog show id "$tgt_prog" | jq .btf_id)
+[ -n "$vmlinux_obj" ] && [ -n "$module_obj" ] && [ -n "$tgt_prog_obj" ] ||
+	{ echo "FAIL: BTF objects: vmlinux '$vmlinux_obj' $MOD '$module_obj' prog '$tgt_prog_obj'"; exit 1; }
+
+# The request of link $1 with the BTF object id each target must report.
+want_of() {
+	echo "$req" | jq -c --arg pin "$1" --argjson v "$vmlinux_obj" --argjson m "$module_obj" \
+		--argjson p "$tgt_prog_obj" '.[] | select(.pin == $pin) | .targets |= map(
+		.btf_obj_id = (if .target_prog_id != 0 then $p elif .module then $m else $v end))'
+}
+
+# 1. JSON: link $2 (by pin) of listing $1 is the request; $3: "addr" if addresses must
+#    be shown, "noaddr" if they must be 0.
+check_json() {
+	link=$(echo "$1" | jq -c --arg pin "$2" '.[] | select(.pinned | index($pin))')
+	want=$(want_of "$2")
+	echo "$link" | jq -e --argjson w "$want" '
+		.type == "tracing_multi" and .prog_id == $w.prog_id and
+		.attach_type == $w.attach_type and .func_cnt == ($w.targets | length) and
+		[.funcs[] | del(.addr)] == [$w.targets[] | del(.cookie_hex)] and
+		([.funcs[] | keys] | unique) ==
+			[["addr", "btf_id", "btf_obj_id", "cookie", "func", "module", "target_prog_id"]]' \
+		>/dev/null || fail "$2 ($3): got ${link:-no link with this pin}, want $want"
+	case $3 in
+	addr) echo "$link" | jq -e 'all(.funcs[]; .addr > 0)' >/dev/null ||
+		fail "$2: an address is 0: $link" ;;
+	noaddr) echo "$link" | jq -e 'all(.funcs[]; .addr == 0)' >/dev/null ||
+		fail "$2: addresses shown although hidden: $link" ;;
+	esac
+}
+
+# 2. Plain: the exact line of each target of link $2 in listing $1, with the address
+#    from kallsyms ("addr"; BPF program targets: any), or 0 ("noaddr").
+check_plain() {
+	header=$(printf '\t%-16s %-16s %-10s %-10s %-11s %s' addr cookie btf_obj_id btf_id \
+		tgt_prog_id "func [module]")
+	echo "$1" | grep -qFx "$header" || fail "plain: no table header line: $1"
+	want=$(want_of "$2")
+	at=$(echo "$want" | jq -r .attach_type)
+	n=$(echo "$want" | jq '.targets | length')
+	echo "$1" | grep -qFx "	attach_type $at  func_cnt $n  " ||
+		fail "plain: no 'attach_type $at  func_cnt $n' line: $1"
+	echo "$want" | jq -r '.targets[] |
+		"\(.func) \(.module // "-") \(.cookie_hex) \(.btf_obj_id) \(.btf_id) \(.target_prog_id)"' |
+	while read -r func mod cookie obj id prog; do
+		suffix=
+		[ "$mod" = - ] || suffix=" [$mod]"
+		addr=0000000000000000
+		grep=-qFx
+		if [ "$3" = addr ] && [ "$prog" = 0 ]; then
+			addr=$(awk -v f="$func" '$3 == f { print $1; exit }' /proc/kallsyms)
+		elif [ "$3" = addr ]; then
+			# A program's address, not in kallsyms without bpf_jit_kallsyms: any.
+			addr='[0-9a-f]\{16\}'
+			grep=-qx
+		fi
+		line=$(printf '\t%s %-16s %-10s %-10s %-11s %s%s' "$addr" "$cookie" "$obj" "$id" \
+			"$prog" "$func" "$suffix")
+		echo "$1" | grep $grep "$line" || echo "plain: no line '$line'"
+	done >$ERRS
+	[ -s $ERRS ] && fail "$(cat $ERRS)
+$1"
+	rm -f $ERRS
+}
+
+shown() {
+	for fmt in -j -p; do
+		all=$(bpftool $fmt -f link show) || fail "link show $fmt exited $?"
+		echo "$all" | jq -e 'type == "array"' >/dev/null 2>&1 || fail "link show $fmt: not JSON: $all"
+		check_json "$all" $P/fentry addr
+		check_json "$all" $P/fmod_ret addr
+	done
+	# jq reads numbers as doubles: the exact u64 cookie from the text.
+	echo "$all" | grep -q '"cookie": 18446744073709551614' ||
+		fail "cookie 0xfffffffffffffffe not printed exactly: $all"
+	plain=$(bpftool -f link show) || fail "link show exited $?"
+	check_plain "$plain" $P/fentry addr
+	check_plain "$plain" $P/fmod_ret addr
+
+	# 3. One link by pin and by id: exit 0, the same object.
+	one=$(bpftool -j -f link show pinned $P/fentry) || fail "link show pinned exited $?"
+	check_json "[$one]" $P/fentry addr
+	id=$(echo "$one" | jq .id)
+	one=$(bpftool -j -f link show id "$id") || fail "link show id $id exited $?"
+	check_json "[$one]" $P/fentry addr
+
+	# For the man page's example: the fentry link as a user sees it.
+	echo "# bpftool link show pinned $P/fentry"
+	bpftool link show pinned $P/fentry
+}
+
+fallbacks() {
+	# 4. Kernel pointers hidden: no addresses, the names still come from BTF.
+	echo 2 >/proc/sys/kernel/kptr_restrict
+	all=$(bpftool -j -f link show)
+	check_json "$all" $P/fentry noaddr
+	check_plain "$(bpftool -f link show)" $P/fentry noaddr
+	echo "$KPTR" >/proc/sys/kernel/kptr_restrict
+
+	# 5. The fdinfo fallback renders the same fields (fdinfo has no addresses).
+	all=$(BPFTOOL_LINK_INFO_FROM_FDINFO=1 bpftool -j -f link show) ||
+		fail "fdinfo fallback: link show -j exited $?"
+	check_json "$all" $P/fentry noaddr
+	check_json "$all" $P/fmod_ret noaddr
+	plain=$(BPFTOOL_LINK_INFO_FROM_FDINFO=1 bpftool -f link show)
+	check_plain "$plain" $P/fentry noaddr
+	check_plain "$plain" $P/fmod_ret noaddr
+
+	# 6. Detached: the link stays, with its attach type and no targets.
+	bpftool link detach pinned $P/fmod_ret || fail "link detach exited $?"
+	one=$(bpftool -j link show pinned $P/fmod_ret)
+	echo "$one" | jq -e '.type == "tracing_multi" and .attach_type == "modify_return_multi" and
+		.func_cnt == 0 and .funcs == []' >/dev/null || fail "detached link: $one"
+	bpftool link show pinned $P/fmod_ret | grep -qFx "	attach_type modify_return_multi  func_cnt 0  " ||
+		fail "detached link, plain: $(bpftool link show pinned $P/fmod_ret)"
+}
+
+$PART
+[ $failed = 0 ] || exit 1
+echo "tracing_multi links ($PART): $(echo "$req" | jq '[.[].targets[]] | length') targets checked"
