@@ -10,6 +10,7 @@ PACKAGES=(
 	clang llvm				# BPF programs, bpftool skeletons
 	python3-docutils			# rst2man: bpftool man pages
 	qemu-system-x86 busybox-static jq	# the test VM and what runs in it
+	gnuplot-nox				# make bench: the attach+detach plot
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
