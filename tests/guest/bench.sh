@@ -30,18 +30,18 @@ if bench funcs 1 >/tmp/funcs-warmup; then
 fi
 for n in $N_LIST; do
 	funcs=/tmp/funcs-$n
-	if ! bench funcs "$n" >$funcs; then
+	if ! bench funcs "$n" >"$funcs"; then
 		echo "BENCH_ERROR no function set for N=$n"
 		continue
 	fi
-	count=$(grep -c . $funcs)
-	sed "s/^/BENCH_FUNC $n /" $funcs
+	count=$(grep -c . "$funcs")
+	sed "s/^/BENCH_FUNC $n /" "$funcs"
 	rep=1
 	while [ $rep -le "$(reps_for "$n")" ]; do
 		for m in $METHODS; do
 			[ "$n" = all ] && ! takes_all "$m" && continue
 			start=$(date +%s)
-			timeout -s KILL "$TIMEOUT" bench run "$m" $funcs $rep
+			timeout -s KILL "$TIMEOUT" bench run "$m" "$funcs" $rep
 			rc=$?
 			# Killed: its links are still being released; wait for ftrace to settle so
 			# that the next method starts from nothing attached.
