@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -707,6 +708,7 @@ static int cmd_run(const char *method, const char *path, const char *rep)
 	const struct method *m = NULL;
 	struct result r = { .status = "setup" };
 	struct names set = {}, id_column = {};
+	struct rlimit nofile;
 	__u32 *ids;
 	size_t i;
 
@@ -736,6 +738,12 @@ static int cmd_run(const char *method, const char *path, const char *rep)
 		}
 	}
 
+	/* Per-function methods hold a program and a link fd per function. */
+	nofile.rlim_cur = nofile.rlim_max = 2 * set.n + 64;
+	if (m->per_function && setrlimit(RLIMIT_NOFILE, &nofile)) {
+		fprintf(stderr, "bench: %zu open files: %s\n", 2 * set.n + 64, strerror(errno));
+		return 1;
+	}
 	measure(m, &set, ids, &r);
 	print_row(m->name, set.n, rep, &r);
 	return strcmp(r.status, "ok") != 0;
