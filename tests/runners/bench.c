@@ -3,8 +3,9 @@
  * The benchmark's guest side (tests/guest/bench.sh drives it, scripts/bench-report.py
  * turns its rows into tables and a plot):
  *
- *   bench funcs N|all        print the function set: N distinct traceable vmlinux
- *                            functions, the syscall handler the per-call loop hits first
+ *   bench funcs N|all        print the function set ("name btf_id" lines): N distinct
+ *                            traceable vmlinux functions, first the handler of the
+ *                            syscall the per-call loop makes
  *   bench header             print the CSV header of the rows below
  *   bench run METHOD FILE R  load, attach, time a syscall loop, detach one program set on
  *                            the functions in FILE; print one row (R: repetition number)
