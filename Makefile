@@ -3,12 +3,15 @@
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-host demo clean
+.PHONY: help deps tree export drift checkpatch build check check-debug check-host demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
 	@echo "make check        build everything that changed, check the man pages and bpftool's"
 	@echo "                  type lists (host), run the VM test suite"
+	@echo "make bench        attach/detach/per-call cost of fentry, tracing multi and kprobe_multi"
+	@echo "                  links on N functions, in the VM; artifacts in build/bench/latest/"
+	@echo "                  N=1,10,100,1000,all  REPS=runs per N  METHODS=fentry,fexit,...  TIMEOUT=s per run"
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
@@ -47,6 +50,11 @@ check-host: build
 
 demo: build
 	@scripts/vm.sh demo
+
+# Not part of check: at N=1000 it runs for minutes (docs/performance.md).
+bench: build
+	@BENCH_N="$(N)" BENCH_REPS="$(REPS)" BENCH_METHODS="$(METHODS)" \
+		BENCH_TIMEOUT="$(TIMEOUT)" scripts/vm.sh bench
 
 clean:
 	rm -rf build

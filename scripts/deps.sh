@@ -11,6 +11,7 @@ PACKAGES=(
 	python3-docutils			# rst2man: bpftool man pages
 	qemu-system-x86 busybox-static jq	# the test VM and what runs in it
 	bash-completion				# bpftool completion tests in the VM
+	gnuplot-nox				# make bench: the attach+detach plot
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

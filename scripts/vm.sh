@@ -3,18 +3,32 @@
 # tests and the test module, and run one guest script:
 #   vm.sh check   the suite (tests/suite); prints "N passed, N failed[, N skipped]"
 #   vm.sh demo    tests/guest/demo.sh
+#   vm.sh bench   tests/guest/bench.sh (BENCH_N, BENCH_REPS, BENCH_METHODS, BENCH_TIMEOUT),
+#                 then scripts/bench-report.py writes build/bench/<date>-<series head>/
 # The kernel console goes to build/logs/vm-$VARIANT-MODE/console.log, the guest's own
 # output (TAP lines, demo output) to output.log next to it and to the terminal.
 . "$(dirname "$0")/common.sh"
 
 MODE=${1:-check}
-case $MODE in check | demo) ;; *) die "usage: vm.sh check|demo" ;; esac
+case $MODE in check | demo | bench) ;; *) die "usage: vm.sh check|demo|bench" ;; esac
 
 RUN_DIR=$LOGS/vm-$VARIANT-$MODE
 ROOT=$BUILD/initramfs-$VARIANT
 CPIO=$BUILD/initramfs-$VARIANT.cpio
 if [ "$VARIANT" = debug ]; then MEM=${VM_MEM:-3G}; TIMEOUT=${VM_TIMEOUT:-3600}
 else MEM=${VM_MEM:-2G}; TIMEOUT=${VM_TIMEOUT:-900}; fi
+# The benchmark bounds each measurement itself (bench_timeout); this bounds the whole run.
+[ "$MODE" = bench ] && TIMEOUT=${VM_TIMEOUT:-7200}
+
+# Kernel command line words the guest's /init sees as variables.
+GUEST_ARGS="run=$MODE"
+if [ "$MODE" = bench ]; then
+	for v in BENCH_N BENCH_REPS BENCH_METHODS BENCH_TIMEOUT; do
+		val=${!v:-}
+		case $val in *[!A-Za-z0-9.,_]*) die "$v: only letters, digits and . , _ allowed" ;; esac
+		[ -n "$val" ] && GUEST_ARGS+=" ${v,,}=$val"
+	done
+fi
 
 # Kernel console lines that fail a run whatever the tests said.
 SPLATS='WARNING:|BUG:|Oops|general protection fault|Kernel panic|KASAN|UBSAN|kmemleak:.*(suspected|unreferenced)|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu.*stall|soft lockup|blocked for more than'
@@ -86,18 +100,32 @@ rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 note "booting $VARIANT kernel (QEMU/TCG, $MEM, timeout ${TIMEOUT}s), mode $MODE"
 # thread=single: multi-threaded TCG sometimes misses a just-patched int3 during mass text
 # patching (README, "The test VM"); the guest still has two CPUs.
+vm_start=$SECONDS
 timeout --foreground "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=single -smp 2 -m "$MEM" \
 	-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$CPIO" -no-reboot \
 	-display none -monitor none -serial "file:$RUN_DIR/console.log" \
 	-serial "file:$RUN_DIR/output.log" \
-	-append "console=ttyS0 panic=-1 run=$MODE" &
+	-append "console=ttyS0 panic=-1 $GUEST_ARGS" &
 qemu=$!
-tail -n +1 --pid=$qemu -f "$RUN_DIR/output.log"
+# The benchmark's function lists go to its artifacts, not to the terminal.
+tail -n +1 --pid=$qemu -f "$RUN_DIR/output.log" | grep --line-buffered -v '^BENCH_FUNC ' || true
 rc=0; wait $qemu || rc=$?
 [ $rc = 124 ] && echo "VM timed out after ${TIMEOUT}s"
 
 if [ "$MODE" = check ]; then
 	summarize
+elif [ "$MODE" = bench ]; then
+	out=$BUILD/bench/$(date -u +%Y%m%d-%H%M)-$(git -C "$TREE" rev-parse --short HEAD)
+	mkdir -p "$out"
+	tr -d '\r' <"$RUN_DIR/output.log" >"$out/raw.log"
+	# The report checks the guest's clock against this (the figures are guest times).
+	echo "HOST_VM_SECONDS $((SECONDS - vm_start))" >>"$out/raw.log"
+	cp "$RUN_DIR/console.log" "$out/console.log"
+	ln -sfn "$(basename "$out")" "$BUILD/bench/latest"
+	"$TOP/scripts/bench-report.py" "$out"
+	note "benchmark artifacts: ${out#"$TOP"/}/ (also build/bench/latest)"
+	grep -E "$SPLATS" "$RUN_DIR/console.log" && die "kernel splat during the benchmark (see $out/console.log)"
+	grep -qx BENCH_DONE "$out/raw.log" || die "the benchmark did not finish (see $out/raw.log)"
 else
 	grep -E "$SPLATS" "$RUN_DIR/console.log" && die "kernel splat during the demo (see $RUN_DIR/console.log)"
 	tr -d '\r' <"$RUN_DIR/output.log" | grep -qx 'DEMO_RC=0' || die "demo failed (see $RUN_DIR/output.log)"
