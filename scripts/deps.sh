@@ -11,6 +11,9 @@ PACKAGES=(
 	python3-docutils			# rst2man: bpftool man pages
 	qemu-system-x86 busybox-static jq	# the test VM and what runs in it
 )
+# The tree's BPF selftests (make check-upstream) need a newer clang than bookworm's
+# default 14, and real iproute2 and dash in the guest.
+[ "$VARIANT" = upstream ] && PACKAGES+=(clang-19 llvm-19 lld-19 iproute2 dash rsync)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
