@@ -78,6 +78,7 @@ build_tests() {
 # test_progs and what it needs at run time (BPF objects, bpf_testmod.ko built against
 # $KOUT, helpers) in $STOUT; the selftests build their own libbpf and bpftool.
 build_selftests() {
+	mkdir -p "$STOUT"
 	run_logged "selftests-$VARIANT" make -C "$SELFTESTS" -j"$JOBS" O="$KOUT" OUTPUT="$STOUT" \
 		CLANG=clang-19 LLC=llc-19 LLVM_STRIP=llvm-strip-19 test_progs
 }
