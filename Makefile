@@ -1,9 +1,10 @@
-# Entry points; the work is in scripts/. VARIANT=debug selects the debug kernel config.
+# Entry points; the work is in scripts/. VARIANT=debug selects the debug kernel config,
+# VARIANT=upstream the BPF selftests' one (check-upstream).
 # `make help` lists the targets.
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-host demo bench clean
+.PHONY: help deps tree export drift checkpatch build check check-debug check-host check-upstream demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -14,6 +15,8 @@ help:
 	@echo "                  N=1,10,100,1000,all  REPS=runs per N  METHODS=fentry,fexit,...  TIMEOUT=s per run"
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
+	@echo "make check-upstream  the tree's own BPF selftests (test_progs, tests/upstream-subset)"
+	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
 	@echo "make drift        fail if build/linux and ./series differ"
@@ -47,6 +50,11 @@ check-debug:
 
 check-host: build
 	@tests/host/run.sh
+
+# Not part of check: a second kernel and the selftests take 30 min or more to build.
+check-upstream:
+	@$(MAKE) --no-print-directory build VARIANT=upstream
+	@VARIANT=upstream scripts/vm.sh selftests
 
 demo: build
 	@scripts/vm.sh demo

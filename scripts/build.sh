@@ -3,13 +3,24 @@
 #   kernel (tinyconfig + kernel/config-$VARIANT fragments), static bpftool (no LLVM, it
 #   runs in the guest and generates skeletons on the host), the test module, BPF objects
 #   and test runners (tests/Makefile).
+# VARIANT=upstream instead builds a kernel from the tree's BPF selftests config and the
+# selftests' test_progs (make check-upstream).
 . "$(dirname "$0")/common.sh"
 
-[ -d "$TREE/.git" ] || die "no work tree; run scripts/tree.sh sync first"
+# .git is a file in a worktree (a second tree at another commit, beside build/linux).
+[ -e "$TREE/.git" ] || die "no work tree; run scripts/tree.sh sync first"
 
 FRAGMENTS=("$TOP/kernel/config-vm")
-[ "$VARIANT" = debug ] && FRAGMENTS+=("$TOP/kernel/config-debug")
-[ "$VARIANT" = vm ] || [ "$VARIANT" = debug ] || die "VARIANT must be vm or debug"
+BASE_CONFIGS=()
+case $VARIANT in
+vm) ;;
+debug) FRAGMENTS+=("$TOP/kernel/config-debug") ;;
+# The selftests need far more than tinyconfig keeps (tinyconfig also drops BLOCK and
+# VIRTIO_MENU, and with them their children): start from their own fragments on Kconfig
+# defaults, as tools/testing/selftests/bpf/vmtest.sh does.
+upstream) BASE_CONFIGS=("$SELFTESTS"/config{,.vm,.x86_64}) ;;
+*) die "VARIANT must be vm, debug or upstream" ;;
+esac
 
 CC_KERNEL=gcc
 command -v ccache >/dev/null && CC_KERNEL="ccache gcc"
@@ -18,15 +29,16 @@ command -v ccache >/dev/null && CC_KERNEL="ccache gcc"
 export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 kmake() { make -C "$TREE" O="$KOUT" CC="$CC_KERNEL" -j"$JOBS" "$@"; }
 
-# tinyconfig, then every fragment line applied with scripts/config; regenerated only when
-# the fragments change, so an unchanged config never triggers a rebuild.
+# tinyconfig (or the base configs), then every fragment line applied with scripts/config;
+# regenerated only when they change, so an unchanged config never triggers a rebuild.
 configure_kernel() {
 	local want cfg=$KOUT/.config line opt
-	want=$(cat "${FRAGMENTS[@]}" | sha256sum | cut -d' ' -f1)
+	want=$(cat "${BASE_CONFIGS[@]}" "${FRAGMENTS[@]}" | sha256sum | cut -d' ' -f1)
 	[ -f "$cfg" ] && [ "$(cat "$KOUT/.fragments" 2>/dev/null)" = "$want" ] && return
 	note "configuring the $VARIANT kernel"
 	mkdir -p "$KOUT"
-	kmake -s tinyconfig >/dev/null
+	if [ ${#BASE_CONFIGS[@]} = 0 ]; then kmake -s tinyconfig >/dev/null
+	else cat "${BASE_CONFIGS[@]}" >"$cfg"; fi
 	grep -hE '^(CONFIG_|# CONFIG_)' "${FRAGMENTS[@]}" | while read -r line; do
 		case $line in
 		"# CONFIG_"*) opt=${line#"# CONFIG_"}; "$TREE/scripts/config" --file "$cfg" --disable "${opt%% *}" ;;
@@ -63,6 +75,18 @@ build_tests() {
 		TREE="$TREE" BPFTOOL="$TOOLS/bpftool/bpftool" LIBBPF="$TOOLS/bpftool/libbpf"
 }
 
+# test_progs and what it needs at run time (BPF objects, bpf_testmod.ko built against
+# $KOUT, helpers) in $STOUT; the selftests build their own libbpf and bpftool.
+build_selftests() {
+	mkdir -p "$STOUT"
+	run_logged "selftests-$VARIANT" make -C "$SELFTESTS" -j"$JOBS" O="$KOUT" OUTPUT="$STOUT" \
+		CLANG=clang-19 LLC=llc-19 LLVM_STRIP=llvm-strip-19 test_progs
+}
+
 build_kernel
-build_bpftool
-build_tests
+if [ "$VARIANT" = upstream ]; then
+	build_selftests
+else
+	build_bpftool
+	build_tests
+fi

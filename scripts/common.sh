@@ -6,10 +6,12 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$TOP/base.conf"
 BUILD=${BUILD:-$TOP/build}		# overridable: a second build (another tree) beside this one
 TREE=${TREE:-$BUILD/linux}		# git work tree: pristine base + one commit per patch
-VARIANT=${VARIANT:-vm}			# kernel config variant: vm or debug
+VARIANT=${VARIANT:-vm}			# kernel config variant: vm, debug or upstream
 KOUT=$BUILD/kbuild-$VARIANT		# kbuild output (O=) for that variant
 TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants)
 TOUT=$BUILD/tests-$VARIANT		# test module, BPF objects, runners
+SELFTESTS=$TREE/tools/testing/selftests/bpf	# the tree's own BPF selftests (upstream variant)
+STOUT=$BUILD/selftests-$VARIANT		# their test_progs, BPF objects, bpf_testmod.ko
 LOGS=$BUILD/logs
 JOBS=${JOBS:-$(nproc)}
 

@@ -13,6 +13,9 @@ PACKAGES=(
 	bash-completion				# bpftool completion tests in the VM
 	gnuplot-nox				# make bench: the attach+detach plot
 )
+# The tree's BPF selftests (make check-upstream) need a newer clang than bookworm's
+# default 14, and real iproute2 and dash in the guest.
+[ "$VARIANT" = upstream ] && PACKAGES+=(clang-19 llvm-19 lld-19 iproute2 dash rsync)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

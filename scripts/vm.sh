@@ -1,22 +1,33 @@
 #!/bin/bash
 # Boot the built kernel under QEMU (TCG) with a busybox initramfs that carries bpftool, the
 # tests and the test module, and run one guest script:
-#   vm.sh check   the suite (tests/suite); prints "N passed, N failed[, N skipped]"
-#   vm.sh demo    tests/guest/demo.sh
-#   vm.sh bench   tests/guest/bench.sh (BENCH_N, BENCH_REPS, BENCH_METHODS, BENCH_TIMEOUT),
-#                 then scripts/bench-report.py writes build/bench/<date>-<series head>/
+#   vm.sh check      the suite (tests/suite); prints "N passed, N failed[, N skipped]"
+#   vm.sh demo       tests/guest/demo.sh
+#   vm.sh bench      tests/guest/bench.sh (BENCH_N, BENCH_REPS, BENCH_METHODS, BENCH_TIMEOUT),
+#                    then scripts/bench-report.py writes build/bench/<date>-<series head>/
+#   vm.sh selftests  (VARIANT=upstream) the tree's test_progs, shared over 9p, on the
+#                    tests of tests/upstream-subset, or UPSTREAM_TESTS (a test_progs -t
+#                    list, or "all"); prints test_progs' Summary line
 # The kernel console goes to build/logs/vm-$VARIANT-MODE/console.log, the guest's own
 # output (TAP lines, demo output) to output.log next to it and to the terminal.
 . "$(dirname "$0")/common.sh"
 
 MODE=${1:-check}
-case $MODE in check | demo | bench) ;; *) die "usage: vm.sh check|demo|bench" ;; esac
+case $VARIANT:$MODE in
+vm:check | vm:demo | vm:bench | debug:check | debug:demo | upstream:selftests) ;;
+*) die "usage: vm.sh check|demo (VARIANT=vm|debug), vm.sh bench, VARIANT=upstream vm.sh selftests" ;;
+esac
+[ "$MODE" != selftests ] || [ -x "$STOUT/test_progs" ] ||
+	die "no ${STOUT#"$TOP"/}/test_progs; run VARIANT=upstream scripts/build.sh"
 
 RUN_DIR=$LOGS/vm-$VARIANT-$MODE
 ROOT=$BUILD/initramfs-$VARIANT
 CPIO=$BUILD/initramfs-$VARIANT.cpio
-if [ "$VARIANT" = debug ]; then MEM=${VM_MEM:-3G}; TIMEOUT=${VM_TIMEOUT:-3600}
-else MEM=${VM_MEM:-2G}; TIMEOUT=${VM_TIMEOUT:-900}; fi
+case $VARIANT in
+debug) MEM=${VM_MEM:-3G}; TIMEOUT=${VM_TIMEOUT:-3600} ;;
+upstream) MEM=${VM_MEM:-4G}; TIMEOUT=${VM_TIMEOUT:-3600} ;;
+*) MEM=${VM_MEM:-2G}; TIMEOUT=${VM_TIMEOUT:-900} ;;
+esac
 # The benchmark bounds each measurement itself (bench_timeout); this bounds the whole run.
 [ "$MODE" = bench ] && TIMEOUT=${VM_TIMEOUT:-7200}
 
@@ -33,21 +44,41 @@ fi
 # Kernel console lines that fail a run whatever the tests said.
 SPLATS='WARNING:|BUG:|Oops|general protection fault|Kernel panic|KASAN|UBSAN|kmemleak:.*(suspected|unreferenced)|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu.*stall|soft lockup|blocked for more than'
 
-# Copy a dynamically linked host binary and the libraries ldd names into the initramfs.
+# Copy the shared libraries ldd names for a host binary into the initramfs.
+add_libs() {
+	local lib
+	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do install -D "$lib" "$ROOT$lib"; done
+}
+
+# Copy a dynamically linked host binary and its libraries into the initramfs.
 add_dynamic() {
-	local bin=$1 lib
-	install -D "$bin" "$ROOT$bin"
-	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do install -D "$lib" "$ROOT$lib"; done
+	install -D "$1" "$ROOT$1"
+	add_libs "$1"
 }
 
 make_initramfs() {
-	local a
+	local a tool
 	rm -rf "$ROOT" && mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,tests}
 	cp /bin/busybox "$ROOT/bin/busybox"
 	# "busybox --list" includes busybox itself: a self-symlink would break exec.
 	for a in $(/bin/busybox --list); do
 		[ "$a" = busybox ] || ln -s busybox "$ROOT/bin/$a"
 	done
+	cp "$TOP/tests/guest/init" "$ROOT/init"
+	if [ "$MODE" = selftests ]; then
+		# test_progs runs from the 9p share; it needs its libraries and real iproute2
+		# (busybox ip lacks options tests use). Debian's busybox sh runs its own applets
+		# for "sh -c ip ...", so /bin/sh is dash.
+		add_libs "$STOUT/test_progs"
+		for tool in dash ip tc; do
+			add_dynamic "$(command -v $tool)"
+			ln -sf "$(command -v $tool)" "$ROOT/bin/$tool"
+		done
+		ln -sf "$(command -v dash)" "$ROOT/bin/sh"
+		cp "$TOP/tests/guest/selftests.sh" "$ROOT/tests/"
+		(cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$CPIO"
+		return
+	fi
 	add_dynamic "$(command -v jq)"
 	# bash with bash-completion and the tree's bpftool completion, for completion tests
 	add_dynamic "$(command -v bash)"
@@ -56,7 +87,6 @@ make_initramfs() {
 	install -D "$TREE/tools/bpf/bpftool/bash-completion/bpftool" \
 		"$ROOT/usr/share/bash-completion/completions/bpftool"
 	cp "$TOOLS/bpftool/bpftool" "$ROOT/bin/bpftool"
-	cp "$TOP/tests/guest/init" "$ROOT/init"
 	cp "$TOP/tests/suite" "$TOP"/tests/guest/*.sh "$ROOT/tests/"
 	cp -r "$TOP/tests/cli" "$ROOT/tests/"
 	cp "$TOUT"/*.bpf.o "$TOUT/module/tmulti_testmod.ko" "$ROOT/tests/"
@@ -94,9 +124,36 @@ summarize() {
 	[ "$fail" = 0 ]
 }
 
+# test_progs' Summary line; fails unless test_progs ran to the end, exited 0 and counted
+# no failure, or on a kernel splat.
+summarize_selftests() {
+	local out=$RUN_DIR/test_progs.log summary splats rc=0
+	tr -d '\r' <"$RUN_DIR/output.log" >"$out"
+	summary=$(grep -E '^Summary: [0-9]+/[0-9]+ PASSED, [0-9]+ SKIPPED, [0-9]+ FAILED$' "$out" || true)
+	grep -E '^#[0-9/]+ +[^ ].*:FAIL$' "$out" | sed 's/^/failed: /' || true
+	splats=$(grep -E "$SPLATS" "$RUN_DIR/console.log" || true)
+	if [ -n "$splats" ]; then
+		echo "kernel console not clean:"
+		sed 's/^/#   /' <<<"$splats" | head -n 20
+		rc=1
+	fi
+	echo "logs: ${RUN_DIR#"$TOP"/}/{console,output}.log"
+	echo "${summary:-no Summary line from test_progs (crash or timeout?)}"
+	grep -qx 'TEST_PROGS_RC=0' "$out" || rc=1
+	[[ $summary = *", 0 FAILED" ]] || rc=1
+	return $rc
+}
+
 make_initramfs
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 : >"$RUN_DIR/output.log"
+APPEND="console=ttyS0 panic=-1 $GUEST_ARGS"
+SHARE=()
+if [ "$MODE" = selftests ]; then
+	UPSTREAM_TESTS=${UPSTREAM_TESTS:-$(grep -Ev '^[[:space:]]*(#|$)' "$TOP/tests/upstream-subset" | paste -sd,)}
+	APPEND+=" selftests=$UPSTREAM_TESTS"
+	SHARE=(-virtfs "local,path=$STOUT,mount_tag=selftests,security_model=none")
+fi
 note "booting $VARIANT kernel (QEMU/TCG, $MEM, timeout ${TIMEOUT}s), mode $MODE"
 # thread=single: multi-threaded TCG sometimes misses a just-patched int3 during mass text
 # patching (README, "The test VM"); the guest still has two CPUs.
@@ -104,8 +161,8 @@ vm_start=$SECONDS
 timeout --foreground "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=single -smp 2 -m "$MEM" \
 	-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$CPIO" -no-reboot \
 	-display none -monitor none -serial "file:$RUN_DIR/console.log" \
-	-serial "file:$RUN_DIR/output.log" \
-	-append "console=ttyS0 panic=-1 $GUEST_ARGS" &
+	-serial "file:$RUN_DIR/output.log" "${SHARE[@]}" \
+	-append "$APPEND" &
 qemu=$!
 # The benchmark's function lists go to its artifacts, not to the terminal.
 tail -n +1 --pid=$qemu -f "$RUN_DIR/output.log" | grep --line-buffered -v '^BENCH_FUNC ' || true
@@ -126,6 +183,8 @@ elif [ "$MODE" = bench ]; then
 	note "benchmark artifacts: ${out#"$TOP"/}/ (also build/bench/latest)"
 	grep -E "$SPLATS" "$RUN_DIR/console.log" && die "kernel splat during the benchmark (see $out/console.log)"
 	grep -qx BENCH_DONE "$out/raw.log" || die "the benchmark did not finish (see $out/raw.log)"
+elif [ "$MODE" = selftests ]; then
+	summarize_selftests
 else
 	grep -E "$SPLATS" "$RUN_DIR/console.log" && die "kernel splat during the demo (see $RUN_DIR/console.log)"
 	tr -d '\r' <"$RUN_DIR/output.log" | grep -qx 'DEMO_RC=0' || die "demo failed (see $RUN_DIR/output.log)"
