@@ -380,6 +380,7 @@ static int errors(void)
 	static const __u32 fds[] = { 0 };
 	static const __u64 cookies[] = { 1 };
 	LIBBPF_OPTS(bpf_tracing_multi_opts, opts);
+	__u32 *many;
 	struct tmulti_libbpf *skel, *single;
 	struct bpf_program *p;
 	struct bpf_link *link;
@@ -453,8 +454,13 @@ static int errors(void)
 	opts.btf_ids = ids;	/* the first type of vmlinux BTF is no function */
 	opts.cnt = 1;
 	CHECK_EQ(expect_fail(p, NULL, &opts, EINVAL, "can't attach to 'target 0 (btf_id 1)'"), 0);
-	/* more targets than the kernel takes */
-	CHECK_EQ(expect_fail(p, "*", NULL, E2BIG, "failed to attach"), 0);
+	/* more targets than the kernel takes (1 << 20, as for kprobe_multi) */
+	many = calloc((1 << 20) + 1, sizeof(*many));
+	CHECK(many, "calloc");
+	opts.btf_ids = many;
+	opts.cnt = (1 << 20) + 1;
+	CHECK_EQ(expect_fail(p, NULL, &opts, E2BIG, "failed to attach"), 0);
+	free(many);
 
 	/* not a multi program, not loaded */
 	single = load_one("single_fentry");
