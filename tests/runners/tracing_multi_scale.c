@@ -60,16 +60,23 @@ static bool traceable_once(const char *name)
 	       (p == names + nr_names - 1 || strcmp(p[1], name));
 }
 
-/* Functions the trampoline machinery itself calls, or that BPF cannot trace usefully. */
-static bool skipped_prefix(const char *name)
+/* Functions the trampoline machinery itself calls, that BPF cannot trace usefully, or
+ * that run where RCU is not watching (the idle loop: the kernel's kprobe_multi test
+ * leaves them out too).
+ */
+static bool skipped(const char *name)
 {
 	static const char * const prefixes[] = {
 		"bpf_", "__bpf", "rcu_", "__rcu", "preempt_", "migrate_", "__ftrace_invalid",
 	};
+	static const char * const names[] = { "arch_cpu_idle", "default_idle" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
 			return true;
 	return false;
 }
@@ -116,7 +123,7 @@ static int pick_targets(const struct btf *btf, __u32 *ids, int n)
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name = btf__name_by_offset(btf, t->name_off);
 
-		if (btf_is_func(t) && !skipped_prefix(name) && traceable_once(name) &&
+		if (btf_is_func(t) && !skipped(name) && traceable_once(name) &&
 		    simple_proto(btf, t))
 			cand[cands++] = id;
 	}
