@@ -84,6 +84,56 @@ static inline int trigger_fentry_test_funcs(struct bpf_program *prog)
 	return err ? err : (int)opts.retval;
 }
 
+/* The fd of the BTF object called @name (a module's, or "vmlinux"), or -ENOENT. */
+static inline int btf_fd_by_name(const char *name)
+{
+	struct bpf_btf_info info;
+	char buf[64];
+	__u32 id = 0, len;
+	int fd;
+
+	while (!bpf_btf_get_next_id(id, &id)) {
+		fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.name = (__u64)(unsigned long)buf;
+		info.name_len = sizeof(buf);
+		len = sizeof(info);
+		if (!bpf_btf_get_info_by_fd(fd, &info, &len) && !strcmp(buf, name))
+			return fd;
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+/* BPF_LINK_CREATE of a tracing multi-link (docs/uapi.md), with the kernel's log in @log
+ * if it is not NULL; returns the link fd or -errno.
+ */
+static inline int link_multi_fd(int prog_fd, enum bpf_attach_type type, __u32 cnt,
+			 const __u32 *ids, const __u32 *fds, const __u64 *cookies,
+			 char *log, __u32 log_size)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.attach_type = type;
+	attr.link_create.tracing_multi.cnt = cnt;
+	attr.link_create.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
+	attr.link_create.tracing_multi.tgt_fds = (__u64)(unsigned long)fds;
+	attr.link_create.tracing_multi.cookies = (__u64)(unsigned long)cookies;
+	if (log) {
+		log[0] = 0;
+		attr.link_create.tracing_multi.log_buf = (__u64)(unsigned long)log;
+		attr.link_create.tracing_multi.log_size = log_size;
+		attr.link_create.tracing_multi.log_level = 1;
+	}
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
 static int print_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	if (level == LIBBPF_DEBUG && !getenv("TEST_VERBOSE"))

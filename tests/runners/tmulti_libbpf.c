@@ -252,28 +252,6 @@ static int names_cookies(void)
 	return 0;
 }
 
-static int btf_fd_by_name(const char *name)
-{
-	struct bpf_btf_info info;
-	char buf[64];
-	__u32 id = 0, len;
-	int fd;
-
-	while (!bpf_btf_get_next_id(id, &id)) {
-		fd = bpf_btf_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		info.name = (__u64)(unsigned long)buf;
-		info.name_len = sizeof(buf);
-		len = sizeof(info);
-		if (!bpf_btf_get_info_by_fd(fd, &info, &len) && !strcmp(buf, name))
-			return fd;
-		close(fd);
-	}
-	return -ENOENT;
-}
-
 /* opts.btf_ids + opts.tgt_fds, as the kernel takes them */
 static int btf_ids_fds(void)
 {

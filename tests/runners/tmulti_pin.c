@@ -26,28 +26,6 @@ struct target {
 static struct btf *vmlinux_btf, *module_btf, *target_prog_btf;
 static int module_btf_fd = -1, target_prog_fd = -1;
 
-static int btf_fd_by_name(const char *name)
-{
-	struct bpf_btf_info info;
-	char buf[64];
-	__u32 id = 0, len;
-	int fd;
-
-	while (!bpf_btf_get_next_id(id, &id)) {
-		fd = bpf_btf_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		info.name = (__u64)(unsigned long)buf;
-		info.name_len = sizeof(buf);
-		len = sizeof(info);
-		if (!bpf_btf_get_info_by_fd(fd, &info, &len) && !strcmp(buf, name))
-			return fd;
-		close(fd);
-	}
-	return -ENOENT;
-}
-
 static __u32 prog_id(int fd)
 {
 	struct bpf_prog_info info = {};

@@ -31,28 +31,6 @@ struct multi_attach {
 static struct btf *vmlinux_btf, *module_btf;
 static int module_btf_fd = -1;
 
-static int btf_fd_by_name(const char *name)
-{
-	struct bpf_btf_info info;
-	char buf[64];
-	__u32 id = 0, len;
-	int fd;
-
-	while (!bpf_btf_get_next_id(id, &id)) {
-		fd = bpf_btf_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		info.name = (__u64)(unsigned long)buf;
-		info.name_len = sizeof(buf);
-		len = sizeof(info);
-		if (!bpf_btf_get_info_by_fd(fd, &info, &len) && !strcmp(buf, name))
-			return fd;
-		close(fd);
-	}
-	return -ENOENT;
-}
-
 static int setup(void)
 {
 	CHECK_EQ(testmod_load(), 0);
@@ -92,30 +70,6 @@ static int fill_targets(struct multi_attach *m, const struct target *t, int n)
  * BPF_LINK_CREATE of @prog_fd, a @type program, with attr.link_create.tracing_multi;
  * returns the link fd or -errno.
  */
-static int link_multi_fd(int prog_fd, enum bpf_attach_type type, __u32 cnt,
-			 const __u32 *ids, const __u32 *fds, const __u64 *cookies,
-			 char *log, __u32 log_size)
-{
-	union bpf_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.link_create.prog_fd = prog_fd;
-	attr.link_create.attach_type = type;
-	attr.link_create.tracing_multi.cnt = cnt;
-	attr.link_create.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
-	attr.link_create.tracing_multi.tgt_fds = (__u64)(unsigned long)fds;
-	attr.link_create.tracing_multi.cookies = (__u64)(unsigned long)cookies;
-	if (log) {
-		log[0] = 0;
-		attr.link_create.tracing_multi.log_buf = (__u64)(unsigned long)log;
-		attr.link_create.tracing_multi.log_size = log_size;
-		attr.link_create.tracing_multi.log_level = 1;
-	}
-	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
-	return fd < 0 ? -errno : fd;
-}
-
 static int link_multi(struct bpf_program *prog, __u32 cnt, const __u32 *ids,
 		      const __u32 *fds, const __u64 *cookies, char *log, __u32 log_size)
 {

@@ -159,26 +159,6 @@ static int enabled_functions(void)
 	return n;
 }
 
-static int link_create(int prog_fd, int type, __u32 *ids, __u64 *cookies, int cnt,
-		       char *log, int log_size)
-{
-	union bpf_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.link_create.prog_fd = prog_fd;
-	attr.link_create.attach_type = type;
-	attr.link_create.tracing_multi.cnt = cnt;
-	attr.link_create.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
-	attr.link_create.tracing_multi.cookies = (__u64)(unsigned long)cookies;
-	attr.link_create.tracing_multi.log_buf = (__u64)(unsigned long)log;
-	attr.link_create.tracing_multi.log_size = log_size;
-	attr.link_create.tracing_multi.log_level = 1;
-	log[0] = 0;
-	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
-	return fd < 0 ? -errno : fd;
-}
-
 static int run(bool fexit, int n)
 {
 	static __u32 ids[MAX_TARGETS];
@@ -218,8 +198,8 @@ static int run(bool fexit, int n)
 	 */
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		fd = link_create(bpf_program__fd(prog), type, ids, cookies, cnt, log,
-				 sizeof(log));
+		fd = link_multi_fd(bpf_program__fd(prog), type, cnt, ids, NULL, cookies, log,
+				   sizeof(log));
 		attach_ms = ms_since(&t0);
 		if (fd >= 0)
 			break;
