@@ -13,6 +13,7 @@ help:
 	@echo "make bench        attach/detach/per-call cost of fentry, tracing multi and kprobe_multi"
 	@echo "                  links on N functions, in the VM; artifacts in build/bench/latest/"
 	@echo "                  N=1,10,100,1000,all  REPS=runs per N  METHODS=fentry,fexit,...  TIMEOUT=s per run"
+	@echo "                  TESTS=regex: only the tests whose names match"
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make check-upstream  the tree's own BPF selftests (test_progs, tests/upstream-subset)"

@@ -88,6 +88,11 @@ make_initramfs() {
 		"$ROOT/usr/share/bash-completion/completions/bpftool"
 	cp "$TOOLS/bpftool/bpftool" "$ROOT/bin/bpftool"
 	cp "$TOP/tests/suite" "$TOP"/tests/guest/*.sh "$ROOT/tests/"
+	# TESTS=regex: only the suite's tests whose names match (for development)
+	if [ -n "${TESTS:-}" ]; then
+		grep -E "^($TESTS)[[:space:]]" "$TOP/tests/suite" >"$ROOT/tests/suite" ||
+			die "TESTS=$TESTS matches no test of tests/suite"
+	fi
 	cp -r "$TOP/tests/cli" "$ROOT/tests/"
 	cp "$TOUT"/*.bpf.o "$TOUT/module/tmulti_testmod.ko" "$ROOT/tests/"
 	find "$TOUT" -maxdepth 1 -type f -executable -exec cp {} "$ROOT/tests/" \;

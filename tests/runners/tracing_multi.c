@@ -353,9 +353,42 @@ static int fmod_ret_module(void)
 }
 
 /* Every error of the ABI, and nothing left behind after each. */
+/* Two BTF FUNC ids with one name, so one address, in @m (vmlinux targets). */
+static int same_address_funcs(struct multi_attach *m)
+{
+	const struct btf_type *t;
+	const char *name;
+	__s32 first;
+	__u32 id;
+
+	for (id = 1; id < btf__type_cnt(vmlinux_btf); id++) {
+		t = btf__type_by_id(vmlinux_btf, id);
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(vmlinux_btf, t->name_off);
+		if (strncmp(name, "__x64_sys_", 10))
+			continue;
+		first = btf__find_by_name_kind(vmlinux_btf, name, BTF_KIND_FUNC);
+		if (first <= 0 || (__u32)first == id)
+			continue;
+		memset(m, 0, sizeof(*m));
+		m->cnt = 2;
+		m->ids[0] = first;
+		m->ids[1] = id;
+		printf("%s: btf ids %d and %u\n", name, first, id);
+		return 0;
+	}
+	fprintf(stderr, "no __x64_sys_* function with two BTF ids\n");
+	return -ENOENT;
+}
+
 static int errors(void)
 {
 	static const struct target t[] = { { "bpf_fentry_test1" }, { "bpf_fentry_test2" } };
+	static const struct target four[] = {
+		{ "bpf_fentry_test1" }, { "bpf_fentry_test2" }, { "bpf_fentry_test3" },
+		{ "migrate_disable" },	/* btf_id_deny */
+	};
 	struct tracing_multi *skel, *single;
 	struct bpf_program *p;
 	struct multi_attach m;
@@ -406,6 +439,27 @@ static int errors(void)
 	CHECK_EQ(link_targets(p, &m), -EINVAL);
 	CHECK(strstr(m.log, "target 1 ") && strstr(m.log, "target 0"),
 	      "duplicate: log does not name both targets: %s", m.log);
+
+	/* Every rejected target is logged, not only the first: a struct and a
+	 * function on the btf_id_deny list, around two good targets.
+	 */
+	CHECK_EQ(fill_targets(&m, four, 4), 0);
+	m.ids[1] = btf__find_by_name_kind(vmlinux_btf, "task_struct", BTF_KIND_STRUCT);
+	CHECK_EQ(link_targets(p, &m), -EINVAL);
+	CHECK(strstr(m.log, "target 1 (") && strstr(m.log, "target 3 (") &&
+	      !strstr(m.log, "target 0 (") && !strstr(m.log, "target 2 ("),
+	      "log does not list exactly the two rejected targets: %s", m.log);
+	CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
+
+	/* Two BTF ids of one function (pahole keeps two FUNCs of one name when
+	 * their prototypes differ, as for some __x64_sys_* wrappers): one address,
+	 * rejected before anything is built.
+	 */
+	CHECK_EQ(same_address_funcs(&m), 0);
+	CHECK_EQ(link_targets(p, &m), -EINVAL);
+	CHECK(strstr(m.log, "target 1 (") && strstr(m.log, "same address as target 0"),
+	      "two ids of one function: %s", m.log);
+	printf("two ids of one function: %s", m.log);
 
 	/* Module BTF fd with a vmlinux function id: the id does not resolve there. */
 	CHECK_EQ(fill_targets(&m, t, 2), 0);

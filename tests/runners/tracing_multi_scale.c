@@ -159,19 +159,56 @@ static int enabled_functions(void)
 	return n;
 }
 
+/* Drop from @ids the targets the kernel's log rejects ("target N (btf_id M): ...", a
+ * line each, in ascending order); returns how many.
+ */
+static int drop_logged_targets(const char *log, __u32 *ids, int *cnt)
+{
+	static char drop[MAX_TARGETS];
+	const char *line;
+	unsigned int idx;
+	int i, j, n = 0;
+
+	memset(drop, 0, *cnt);
+	for (line = log; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (sscanf(line, "target %u (", &idx) == 1 && idx < (unsigned int)*cnt &&
+		    !drop[idx]) {
+			drop[idx] = 1;
+			n++;
+		}
+	}
+	for (i = 0, j = 0; i < *cnt; i++) {
+		if (!drop[i])
+			ids[j++] = ids[i];
+	}
+	*cnt = j;
+	return n;
+}
+
+/* The name of the function of the first "target N (btf_id M)" line of @log */
+static const char *func_name(const struct btf *btf, const char *log)
+{
+	unsigned int idx, id;
+	const struct btf_type *t;
+
+	if (sscanf(log, "target %u (btf_id %u)", &idx, &id) != 2)
+		return "?";
+	t = btf__type_by_id(btf, id);
+	return t ? btf__name_by_offset(btf, t->name_off) : "?";
+}
+
 static int run(bool fexit, int n)
 {
 	static __u32 ids[MAX_TARGETS];
 	static __u64 cookies[MAX_TARGETS];	/* the index (the program counts 8192) */
-	static char log[4096];
+	static char log[256 * 1024];
 	int type = fexit ? BPF_TRACE_FEXIT_MULTI : BPF_TRACE_FENTRY_MULTI;
 	struct tracing_multi_scale *skel;
 	struct bpf_program *prog;
 	struct btf *btf;
-	int i, fd, base, now, cnt, retries = 0;
+	int i, fd, base, now, cnt, dropped, retries = 0;
 	struct timespec t0;
 	long attach_ms, detach_ms;
-	unsigned int bad;
 
 	CHECK(!n || (n >= 2 && n <= MAX_TARGETS), "N must be 2..%d", MAX_TARGETS);
 	CHECK_EQ(read_filter_functions(), 0);
@@ -193,8 +230,10 @@ static int run(bool fexit, int n)
 	base = enabled_functions();
 	for (i = 0; i < cnt; i++)
 		cookies[i] = i;
-	/* Candidates the kernel refuses (deny lists, __noreturn for fexit, ...) are
-	 * named in the log: drop them, as a tool would, and try again.
+	/* Candidates the kernel refuses (deny lists, __noreturn for fexit, two BTF
+	 * ids of one function, ...) are all named in the log, one line each: drop
+	 * them, as a tool would, and try again. The kernel checks every target
+	 * before it fails, so one retry is enough unless the log overflows.
 	 */
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -203,10 +242,12 @@ static int run(bool fexit, int n)
 		attach_ms = ms_since(&t0);
 		if (fd >= 0)
 			break;
-		CHECK(sscanf(log, "target %u", &bad) == 1 && bad > 0 && bad < (unsigned int)cnt &&
-		      ++retries < 50, "link: %d (%s)", fd, log);
-		printf("dropped %s", log);
-		ids[bad] = ids[--cnt];
+		CHECK(++retries <= 3, "link: %d, still failing after %d retries (%.200s)", fd,
+		      retries - 1, log);
+		dropped = drop_logged_targets(log, ids, &cnt);
+		CHECK(dropped > 0, "link: %d, no target named in the log (%.200s)", fd, log);
+		printf("retry %d: dropped %d targets named in the log, the first (%s): %.*s\n",
+		       retries, dropped, func_name(btf, log), (int)strcspn(log, "\n"), log);
 		CHECK_EQ(enabled_functions(), base);
 	}
 	now = enabled_functions();

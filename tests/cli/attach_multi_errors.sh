@@ -1,0 +1,120 @@
+#!/bin/sh
+# bpftool prog attach-multi / link create with bad input: each case exits non-zero with
+# one "Error:" line naming the culprit and why (and an {"error"} object under -j), and
+# leaves nothing behind: no link of the program, no trampoline in enabled_functions, no
+# pin. Every case runs; the test fails if any did.
+# Two parts, to stay within the suite's per-test timeout under TCG (every attach-multi
+# loads kernel BTF): "$1" = "targets" for bad targets, target files and kernel refusals,
+# "prog" for the program checks, an ambiguous name (the BTF dump takes a while),
+# pinning and a program's second multi-link.
+. "$(dirname "$0")/attach_multi_lib.sh"
+PART=$1
+case $PART in targets | prog) ;; *) echo "usage: $0 targets|prog"; exit 2 ;; esac
+P=/sys/fs/bpf/attach_multi_errors
+L=/sys/fs/bpf/attach_multi_errors_link
+ERR=/tmp/attach_multi_errors.err
+trap 'rm -rf $P $L $ERR' EXIT
+setup_progs $P
+F=$P/am_fentry
+
+# expect_error WANT CMD...: CMD fails with one Error: line that contains WANT, and
+# with -j prints {"error": ...} containing WANT.
+expect_error() {
+	want=$1
+	shift
+	out=$(bpftool "$@" 2>$ERR)
+	rc=$?
+	echo "bpftool $*: exit $rc: $(cat $ERR)"
+	[ $rc != 0 ] || fail "$*: exit 0"
+	[ "$(grep -c '^Error: ' $ERR)" = 1 ] || fail "$*: not one Error: line: $(cat $ERR)"
+	grep '^Error: ' $ERR | grep -qF "$want" || fail "$*: Error: line without '$want'"
+	[ -z "$out" ] || fail "$*: output on stdout: $out"
+	out=$(bpftool -j "$@" 2>/dev/null)
+	[ $? != 0 ] || fail "-j $*: exit 0"
+	echo "$out" | jq -e --arg w "$want" '.error | contains($w)' >/dev/null ||
+		fail "-j $*: no error object with '$want': $out"
+	check_nothing_left $F "$*"
+	[ ! -e $L ] || fail "$*: $L left"
+}
+
+A="prog attach-multi pinned $F fentry"
+part_targets() {
+	expect_error "function 'no_such_function' not found in kernel BTF" \
+		$A bpf_fentry_test1 no_such_function pinned $L
+	expect_error "no BTF for module 'no_such_module'" $A no_such_module:f pinned $L
+	expect_error "'tmulti_testmod:tmulti_bad_notrace': not in available_filter_functions" \
+		$A tmulti_testmod:tmulti_bad_notrace pinned $L
+	expect_error "'tmulti_testmod:tmulti_bad_13_args': more than 12 arguments" \
+		$A bpf_fentry_test1 tmulti_testmod:tmulti_bad_13_args pinned $L
+	expect_error "pattern 'no_such_*' matches no traceable function" \
+		$A bpf_fentry_test1 'no_such_*' pinned $L
+	expect_error "function 'vmlinux:bpf_fentry_test1' is given twice" \
+		$A bpf_fentry_test1 vmlinux:bpf_fentry_test1 pinned $L
+	expect_error "prog $(prog_id $P/tgt/tc_a): function 'no_such_sub' matches no function" \
+		$A prog pinned $P/tgt/tc_a no_such_sub pinned $L
+	expect_error "invalid cookie 'x1'" $A bpf_fentry_test1 cookie x1 pinned $L
+	# The kernel refuses bpf_fentry_test2 for am_fexit, which reads the return value where
+	# int f(int) has it: its log line comes with the function's name.
+	expect_error "can't attach to 'bpf_fentry_test2': " \
+		prog attach-multi pinned $P/am_fexit fexit bpf_fentry_test1 bpf_fentry_test2 pinned $L
+	grep -q "return" $ERR || fail "prototype mismatch: no kernel log line: $(cat $ERR)"
+	# A kernel function the program can't run on: fmod_ret only on error-injectable ones
+	expect_error "can't attach to 'bpf_fentry_test2': " \
+		prog attach-multi pinned $P/am_fmod_ret fmod_ret bpf_fentry_test2 pinned $L
+
+	# Target files
+	printf 'bpf_fentry_test1\nfile /etc/passwd\n' >/tmp/attach_multi_targets
+	expect_error "/tmp/attach_multi_targets:2: no 'file' in a target file" \
+		$A file /tmp/attach_multi_targets pinned $L
+	printf '# comment\n\nbpf_fentry_test1 cookie 1 bpf_fentry_test2\n' >/tmp/attach_multi_targets
+	expect_error "/tmp/attach_multi_targets:3: one target a line, unexpected 'bpf_fentry_test2'" \
+		$A file /tmp/attach_multi_targets pinned $L
+	expect_error "can't open target file '/no/such/file'" $A file /no/such/file pinned $L
+	rm -f /tmp/attach_multi_targets
+}
+
+part_prog() {
+	# The program
+	expect_error "program 'am_fentry' was loaded with expected attach type fentry_multi, attach-multi fexit needs fexit_multi" \
+		prog attach-multi pinned $F fexit bpf_fentry_test1 pinned $L
+	expect_error "program 'am_single' was not loaded with a tracing multi attach type" \
+		prog attach-multi pinned $P/am_single fentry bpf_fentry_test1 pinned $L
+	expect_error "program 'am_kprobe' is of type kprobe, not tracing" \
+		link create pinned $P/am_kprobe fentry bpf_fentry_test1 pinned $L
+	expect_error "invalid attach type 'fentry_multi'" \
+		link create pinned $F fentry_multi bpf_fentry_test1 pinned $L
+	expect_error "program 'am_ext' is of type ext, not tracing" \
+		link create pinned $P/tgt/ext fentry bpf_fentry_test1 pinned $L
+	expect_error "program 'am_fentry' is of type tracing, not ext" \
+		link create pinned $F freplace prog pinned $P/tgt/tc_b am_subprog pinned $L
+
+	# A name several static functions share: the kernel would attach to the first one.
+	bpftool btf dump file /sys/kernel/btf/vmlinux |
+		sed -n "s/^\[[0-9]*\] FUNC '\([^']*\)'.*/\1/p" | sort -u >$ERR.btf
+	dup=$(grep -v ' \[' /sys/kernel/tracing/available_filter_functions | sort | uniq -d |
+		awk 'NR == FNR { btf[$0]; next } $0 in btf' $ERR.btf - | head -n1)
+	rm $ERR.btf
+	echo "ambiguous: $dup"
+	[ -n "$dup" ] || fail "no function name listed twice in available_filter_functions and in BTF"
+	expect_error "can't attach to '$dup': ambiguous: several functions of that name" \
+		$A bpf_fentry_test1 "$dup" pinned $L
+
+	# Pinning
+	expect_error "expected 'pinned FILE' or 'hold'" $A bpf_fentry_test1
+	expect_error "can't pin BPF object: path '$P/am_fexit' already exists" \
+		$A bpf_fentry_test1 pinned $P/am_fexit
+	expect_error "unexpected 'extra' after pinned FILE" $A bpf_fentry_test1 pinned $L extra
+
+	# A program makes one tracing multi-link: a second one fails with EEXIST, also after
+	# the first is gone.
+	bpftool prog attach-multi pinned $F fentry bpf_fentry_test1 pinned $L >/dev/null ||
+		fail "first attach"
+	rm -f $L
+	i=0
+	while [ -n "$(cat $TRACE)" ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+	expect_error "program 'am_fentry' already made its tracing multi-link" \
+		$A bpf_fentry_test1 pinned $L
+}
+
+part_$PART
+exit $failed
