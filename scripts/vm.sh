@@ -33,6 +33,9 @@ esac
 
 # Kernel command line words the guest's /init sees as variables.
 GUEST_ARGS="run=$MODE"
+# KASAN and lockdep make the scale tests several times slower than the suite's 120 s
+# per test.
+[ "$VARIANT" = debug ] && GUEST_ARGS+=" test_timeout=600"
 if [ "$MODE" = bench ]; then
 	for v in BENCH_N BENCH_REPS BENCH_METHODS BENCH_TIMEOUT; do
 		val=${!v:-}

@@ -1,30 +1,81 @@
 #!/bin/sh
-# The main job, in the guest: attach BPF programs to many kernel functions with bpftool,
-# run a workload, show the links and what they saw, detach, show nothing is left.
-# Until the tracing multi-link lands this shows the stock paths it improves on:
-# kprobe_multi (many functions, no typed args) and fentry (typed args, one function).
+# The main job, in the guest: bpftool attaches one fentry program to every traceable
+# vfs_* function through one tracing multi-link, each function's index in the target
+# list as its cookie; the program counts calls per cookie. Run a workload, show the link
+# and the calls per function, release the link, show that nothing is left.
 set -e
-P=/sys/fs/bpf/demo
+PROG=/sys/fs/bpf/demo_vfs
+LINK=/sys/fs/bpf/demo_vfs_link
+TARGETS=/tmp/demo_vfs.targets
+TRACING=/sys/kernel/tracing
+trap 'rm -rf $LINK $PROG /tmp/demo_vfs.*' EXIT
 step() { printf '\n$ %s\n' "$*"; "$@"; }
+# Seconds since boot, to 10 ms.
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { echo "$(now) $1" | awk '{ printf "%.2f s", $1 - $2 }'; }
+enabled_lines() { grep -c . $TRACING/enabled_functions || true; }
+# Functions in enabled_functions (their trampolines are on lines of their own).
+enabled_funcs() { grep -c '^[^[:space:]]' $TRACING/enabled_functions || true; }
 
 echo "kernel $(uname -r), $(bpftool version | head -n1)"
-step bpftool prog loadall /tests/demo_vfs.bpf.o $P autoattach
-step bpftool link show
-echo; echo "workload: read every file under /proc/sys and /sys/kernel/btf"
+
+# Traceable: in vmlinux BTF (the kernel attaches by BTF id) and in
+# available_filter_functions (ftrace can patch it), each once (a name several functions
+# share is ambiguous). One "NAME cookie INDEX" per line.
+t=$(now)
+bpftool btf dump file /sys/kernel/btf/vmlinux format raw |
+	awk -F"'" '$1 ~ /] FUNC $/ && $2 ~ /^vfs_/ { print $2 }' >/tmp/demo_vfs.btf
+cat $TRACING/available_filter_functions >/tmp/demo_vfs.ftrace
+awk 'NR == FNR { btf[$1]++; next }
+	NF == 1 && btf[$1] == 1 { ftrace[$1]++; order[++n] = $1 }
+	END { for (i = 1; i <= n; i++) if (ftrace[order[i]] == 1) print order[i], "cookie", c++ }' \
+	/tmp/demo_vfs.btf /tmp/demo_vfs.ftrace >$TARGETS
+echo "targets: $(wc -l <$TARGETS) traceable vfs_* functions, cookie = index ($(since "$t"))"
+sed -n '1,3p;$p' $TARGETS | sed 's/^/    /'
+
+step bpftool prog load /tests/demo_vfs.bpf.o $PROG
+printf '\n$ bpftool prog attach-multi pinned %s fentry file - pinned %s <%s\n' $PROG $LINK $TARGETS
+t=$(now)
+bpftool prog attach-multi pinned $PROG fentry file - pinned $LINK <$TARGETS
+echo "(attached in $(since "$t"); $(enabled_funcs) functions in enabled_functions)"
+
+echo; echo "workload: read /proc/sys and /sys/kernel/btf; create, write, stat, rename, link, remove files"
 find /proc/sys /sys/kernel/btf -type f -exec cat {} + >/dev/null 2>&1 || true
+mkdir -p /tmp/demo_vfs.work
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	f=/tmp/demo_vfs.work/f$i
+	echo "$i" >$f
+	ln -s $f $f.sym && readlink $f.sym >/dev/null
+	ln $f $f.hard
+	mv $f $f.moved
+	stat $f.moved >/dev/null
+	truncate -s 4096 $f.moved
+	sync $f.moved
+done
+rm -r /tmp/demo_vfs.work
 
-echo; echo "kprobe_multi: hits per vfs_* function (top 12)"
-map_id=$(bpftool -j prog show name count_vfs | jq '.map_ids[0]')
-# bpf_get_func_ip() gives the function's address: match it in kallsyms, in one pass.
-# (The key is rebuilt from its bytes: jq's numbers are doubles, too short for addresses.)
-bpftool -j map dump id "$map_id" |
-	jq -r '.[] | "\(.key | reverse | map(.[2:]) | join("")) \(.formatted.value)"' |
-	awk 'FILENAME == "-" { hits[$1] = $2; next } $1 in hits { printf "%8d  %s\n", hits[$1], $3 }' \
-	- /proc/kallsyms | sort -rn | head -n 12
+# The first targets, and how many more.
+printf '\n$ bpftool link show\n'
+bpftool link show >/tmp/demo_vfs.link
+sed -n '1,11p' /tmp/demo_vfs.link
+echo "	... ($(tail -n +12 /tmp/demo_vfs.link | wc -l) more lines)"
 
-calls=$(bpftool -j map dump name demo_vfs.bss | jq '.[0].formatted.value[".bss"][] | .read_calls // empty')
-echo; echo "fentry/vfs_read (one program, one function): $calls calls"
-step rm -r $P
+echo; echo "calls per function (cookie = index in the target list):"
+printf '%8s  %s\n' calls function
+bpftool -j map dump name hits |
+	jq -r '.[] | select(.formatted.value > 0) | "\(.formatted.key) \(.formatted.value)"' |
+	awk 'NR == FNR { name[$3] = $1; next } { printf "%8d  %s\n", $2, name[$1] }' $TARGETS - |
+	sort -rn >/tmp/demo_vfs.hits
+cat /tmp/demo_vfs.hits
+echo "$(wc -l </tmp/demo_vfs.hits) of $(wc -l <$TARGETS) functions called"
+
+step rm $LINK $PROG
 # Links released through bpffs are freed from a workqueue.
-for i in 1 2 3 4 5 6 7 8 9 10; do grep -q . /sys/kernel/tracing/enabled_functions || break; sleep 0.2; done
-printf '\nenabled_functions after detach: %s lines\n' "$(grep -c . /sys/kernel/tracing/enabled_functions)"
+t=$(now)
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	[ "$(enabled_lines)" = 0 ] && break
+	sleep 0.2
+done
+echo "enabled_functions after release: $(enabled_lines) lines ($(since "$t"))"
+echo "links left: $(bpftool -j link show | jq length)"
+[ "$(enabled_lines)" = 0 ]

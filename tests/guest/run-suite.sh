@@ -3,7 +3,7 @@
 # A test passes with exit 0, is skipped with 77, fails otherwise; it also fails if it
 # leaves anything behind: ftrace entries (trampolines, kprobes), links or bpffs pins.
 SUITE=$1
-TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+TEST_TIMEOUT=${test_timeout:-120}	# test_timeout= on the kernel command line
 
 # Links released through bpffs (unpin) are freed from a workqueue: give them a moment.
 leftovers() {
