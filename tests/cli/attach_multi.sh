@@ -88,7 +88,7 @@ out=$(bpftool link create pinned $P/am_fexit fexit bpf_fentry_test1 pinned ${L}2
 rc=$?
 echo "$out"
 id=$(bpftool -j link show pinned ${L}2 | jq .id)
-[ $rc = 0 ] && [ "$out" = "link $id: trace_fexit_multi, 1 targets, pinned ${L}2" ] ||
+[ $rc = 0 ] && [ "$out" = "link $id: trace_fexit_multi, 1 target, pinned ${L}2" ] ||
 	fail "link create: exit $rc, '$out'"
 grep -q '^bpf_fentry_test1 ' $TRACE || fail "fexit: bpf_fentry_test1 not in enabled_functions"
 rm ${L}2
