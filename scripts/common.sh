@@ -6,6 +6,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$TOP/base.conf"
 BUILD=${BUILD:-$TOP/build}		# overridable: a second build (another tree) beside this one
 TREE=${TREE:-$BUILD/linux}		# git work tree: pristine base + one commit per patch
+BASE_TREE=$BUILD/base/linux		# second work tree at tag base: the pristine source
 VARIANT=${VARIANT:-vm}			# kernel config variant: vm, debug or upstream
 KOUT=$BUILD/kbuild-$VARIANT		# kbuild output (O=) for that variant
 TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants)
