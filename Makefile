@@ -1,10 +1,11 @@
 # Entry points; the work is in scripts/. VARIANT=debug selects the debug kernel config,
-# VARIANT=upstream the BPF selftests' one (check-upstream).
+# VARIANT=upstream the BPF selftests' one (check-upstream), VARIANT=stock the pristine
+# kernel with the VM's config (check-stock).
 # `make help` lists the targets.
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-host check-upstream demo bench clean
+.PHONY: help deps tree export drift checkpatch build check check-debug check-host check-upstream check-stock demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -17,6 +18,8 @@ help:
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make check-upstream  the tree's own BPF selftests (test_progs, tests/upstream-subset)"
 	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test"
+	@echo "make check-stock  the unpatched kernel with the patched libbpf/bpftool: tests/suite-stock"
+	@echo "                  (tracing multi-links reported missing, -EOPNOTSUPP)"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
 	@echo "make drift        fail if build/linux and ./series differ"
@@ -55,6 +58,11 @@ check-host: build
 check-upstream:
 	@$(MAKE) --no-print-directory build VARIANT=upstream
 	@VARIANT=upstream scripts/vm.sh selftests
+
+# Not part of check: a second kernel (the unpatched one) to build.
+check-stock:
+	@$(MAKE) --no-print-directory build VARIANT=stock
+	@VARIANT=stock scripts/vm.sh check
 
 demo: build
 	@scripts/vm.sh demo
