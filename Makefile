@@ -17,7 +17,8 @@ help:
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make check-upstream  the tree's own BPF selftests (test_progs, tests/upstream-subset)"
-	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test"
+	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test;"
+	@echo "                  BASELINE=1: the same with the unpatched tree (kernel and test_progs)"
 	@echo "make check-stock  the unpatched kernel with the patched libbpf/bpftool: tests/suite-stock"
 	@echo "                  (tracing multi-links reported missing, -EOPNOTSUPP)"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
@@ -55,9 +56,19 @@ check-host: build
 	@tests/host/run.sh
 
 # Not part of check: a second kernel and the selftests take 30 min or more to build.
+# BASELINE=1: everything from build/base/linux (the pristine source) into build/base/, to
+# compare with stock 6.12.
+ifeq ($(BASELINE),1)
+check-upstream: VARIANT = upstream
+check-upstream: tree
+	@scripts/tree.sh base
+	@BUILD=$(CURDIR)/build/base VARIANT=upstream scripts/build.sh
+	@BUILD=$(CURDIR)/build/base VARIANT=upstream scripts/vm.sh selftests
+else
 check-upstream:
 	@$(MAKE) --no-print-directory build VARIANT=upstream
 	@VARIANT=upstream scripts/vm.sh selftests
+endif
 
 # Not part of check: a second kernel (the unpatched one) to build.
 check-stock:
