@@ -1,10 +1,11 @@
 # Entry points; the work is in scripts/. VARIANT=debug selects the debug kernel config,
-# VARIANT=upstream the BPF selftests' one (check-upstream).
+# VARIANT=upstream the BPF selftests' one (check-upstream), VARIANT=stock the pristine
+# kernel with the VM's config (check-stock).
 # `make help` lists the targets.
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-host check-upstream demo bench clean
+.PHONY: help deps tree export drift checkpatch build check check-debug check-host check-upstream check-stock demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -17,7 +18,10 @@ help:
 	@echo "make check-debug  the same on the debug kernel (KASAN, kmemleak, lockdep)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make check-upstream  the tree's own BPF selftests (test_progs, tests/upstream-subset)"
-	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test"
+	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test;"
+	@echo "                  BASELINE=1: the same with the unpatched tree (kernel and test_progs)"
+	@echo "make check-stock  the unpatched kernel with the patched libbpf/bpftool: tests/suite-stock"
+	@echo "                  (tracing multi-links reported missing, -EOPNOTSUPP)"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
 	@echo "make drift        fail if build/linux and ./series differ"
@@ -53,9 +57,24 @@ check-host: build
 	@tests/host/run.sh
 
 # Not part of check: a second kernel and the selftests take 30 min or more to build.
+# BASELINE=1: everything from build/base/linux (the pristine source) into build/base/, to
+# compare with stock 6.12.
+ifeq ($(BASELINE),1)
+check-upstream: VARIANT = upstream
+check-upstream: tree
+	@scripts/tree.sh base
+	@BUILD=$(CURDIR)/build/base VARIANT=upstream scripts/build.sh
+	@BUILD=$(CURDIR)/build/base VARIANT=upstream scripts/vm.sh selftests
+else
 check-upstream:
 	@$(MAKE) --no-print-directory build VARIANT=upstream
 	@VARIANT=upstream scripts/vm.sh selftests
+endif
+
+# Not part of check: a second kernel (the unpatched one) to build.
+check-stock:
+	@$(MAKE) --no-print-directory build VARIANT=stock
+	@VARIANT=stock scripts/vm.sh check
 
 demo: build
 	@scripts/vm.sh demo

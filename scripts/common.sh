@@ -6,8 +6,18 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$TOP/base.conf"
 BUILD=${BUILD:-$TOP/build}		# overridable: a second build (another tree) beside this one
 TREE=${TREE:-$BUILD/linux}		# git work tree: pristine base + one commit per patch
-VARIANT=${VARIANT:-vm}			# kernel config variant: vm, debug or upstream
+BASE_TREE=$BUILD/base/linux		# second work tree at tag base: the pristine source
+VARIANT=${VARIANT:-vm}			# kernel variant: vm, debug, upstream or stock
+KTREE=$TREE				# the tree the kernel is built from
 KOUT=$BUILD/kbuild-$VARIANT		# kbuild output (O=) for that variant
+# stock: the pristine source's kernel with the VM's config (make check-stock); bpftool,
+# libbpf and the tests still come from the patched tree. The kbuild directory sits beside
+# the tree as kbuild-vm does beside build/linux: the same relative paths, so that ccache
+# (paths relative to $BUILD) can reuse VM kernel objects the series does not change.
+if [ "$VARIANT" = stock ]; then
+	KTREE=$BASE_TREE
+	KOUT=$BUILD/base/kbuild-vm
+fi
 TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants)
 TOUT=$BUILD/tests-$VARIANT		# test module, BPF objects, runners
 SELFTESTS=$TREE/tools/testing/selftests/bpf	# the tree's own BPF selftests (upstream variant)

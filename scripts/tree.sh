@@ -6,6 +6,8 @@
 #   tree.sh sync    create build/linux, or bring it up to date with the series
 #   tree.sh export  write the commits after the base back to patch files and ./series
 #   tree.sh drift   exit 1 (and say why) if build/linux and the series differ
+#   tree.sh base    create build/base/linux: the pristine source (tag base) as a second
+#                   work tree, for stock kernels (make check-stock, check-upstream BASELINE=1)
 . "$(dirname "$0")/common.sh"
 
 STAMP=$TREE/.git/applied-series		# digest of the series last applied by sync
@@ -161,9 +163,26 @@ cmd_drift() {
 	note "build/linux matches the series"
 }
 
+# A git worktree of build/linux, detached at tag base: it shares the objects, so it costs
+# a checkout, not a second extraction of the tarball.
+cmd_base() {
+	[ -d "$TREE/.git" ] || die "no work tree; run 'make tree' first"
+	if [ ! -e "$BASE_TREE/.git" ]; then
+		note "checking out the pristine source (tag base) in ${BASE_TREE#"$TOP"/}"
+		git_tree worktree prune
+		git_tree worktree add -q --detach "$BASE_TREE" base
+	fi
+	# It must be the pristine source, or the "stock" kernel is something else.
+	[ "$(git -C "$BASE_TREE" rev-parse HEAD)" = "$(git_tree rev-parse base)" ] ||
+		die "${BASE_TREE#"$TOP"/} is not at tag base; git -C ${BASE_TREE#"$TOP"/} checkout --detach base"
+	[ -z "$(git -C "$BASE_TREE" status --porcelain --untracked-files=no)" ] ||
+		die "${BASE_TREE#"$TOP"/} has local changes; it must stay pristine"
+}
+
 case "${1:-}" in
 sync) cmd_sync ;;
 export) cmd_export ;;
 drift) cmd_drift ;;
-*) die "usage: tree.sh sync|export|drift" ;;
+base) cmd_base ;;
+*) die "usage: tree.sh sync|export|drift|base" ;;
 esac

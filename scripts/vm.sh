@@ -1,7 +1,8 @@
 #!/bin/bash
 # Boot the built kernel under QEMU (TCG) with a busybox initramfs that carries bpftool, the
 # tests and the test module, and run one guest script:
-#   vm.sh check      the suite (tests/suite); prints "N passed, N failed[, N skipped]"
+#   vm.sh check      the suite (tests/suite); prints "N passed, N failed[, N skipped]";
+#                    VARIANT=stock: the stock kernel, on the tests of tests/suite-stock
 #   vm.sh demo       tests/guest/demo.sh
 #   vm.sh bench      tests/guest/bench.sh (BENCH_N, BENCH_REPS, BENCH_METHODS, BENCH_TIMEOUT),
 #                    then scripts/bench-report.py writes build/bench/<date>-<series head>/
@@ -14,9 +15,12 @@
 
 MODE=${1:-check}
 case $VARIANT:$MODE in
-vm:check | vm:demo | vm:bench | debug:check | debug:demo | upstream:selftests) ;;
-*) die "usage: vm.sh check|demo (VARIANT=vm|debug), vm.sh bench, VARIANT=upstream vm.sh selftests" ;;
+vm:check | vm:demo | vm:bench | debug:check | debug:demo | upstream:selftests | stock:check) ;;
+*) die "usage: vm.sh check|demo (VARIANT=vm|debug), vm.sh bench, VARIANT=upstream vm.sh selftests, VARIANT=stock vm.sh check" ;;
 esac
+# The stock kernel runs the tests meant for a kernel without the series.
+SUITE=$TOP/tests/suite
+[ "$VARIANT" = stock ] && SUITE=$TOP/tests/suite-stock
 [ "$MODE" != selftests ] || [ -x "$STOUT/test_progs" ] ||
 	die "no ${STOUT#"$TOP"/}/test_progs; run VARIANT=upstream scripts/build.sh"
 
@@ -90,11 +94,12 @@ make_initramfs() {
 	install -D "$TREE/tools/bpf/bpftool/bash-completion/bpftool" \
 		"$ROOT/usr/share/bash-completion/completions/bpftool"
 	cp "$TOOLS/bpftool/bpftool" "$ROOT/bin/bpftool"
-	cp "$TOP/tests/suite" "$TOP"/tests/guest/*.sh "$ROOT/tests/"
+	cp "$SUITE" "$ROOT/tests/suite"
+	cp "$TOP"/tests/guest/*.sh "$ROOT/tests/"
 	# TESTS=regex: only the suite's tests whose names match (for development)
 	if [ -n "${TESTS:-}" ]; then
-		grep -E "^($TESTS)[[:space:]]" "$TOP/tests/suite" >"$ROOT/tests/suite" ||
-			die "TESTS=$TESTS matches no test of tests/suite"
+		grep -E "^($TESTS)[[:space:]]" "$SUITE" >"$ROOT/tests/suite" ||
+			die "TESTS=$TESTS matches no test of $SUITE"
 	fi
 	cp -r "$TOP/tests/cli" "$ROOT/tests/"
 	cp "$TOUT"/*.bpf.o "$TOUT/module/tmulti_testmod.ko" "$ROOT/tests/"

@@ -630,6 +630,87 @@ static int probe(void)
 	return 0;
 }
 
+/* How many lines of libbpf's warnings of the last call contain @what, or are @what */
+static int msg_lines(const char *what, bool exact)
+{
+	const char *p = msgs, *end;
+	char line[512];
+	int n = 0, len;
+
+	for (; *p; p += len + !!end) {
+		end = strchr(p, '\n');
+		len = end ? end - p : (int)strlen(p);
+		snprintf(line, sizeof(line), "%.*s", len, p);
+		if (exact ? !strcmp(line, what) : !!strstr(line, what))
+			n++;
+	}
+	return n;
+}
+
+#define NO_SUPPORT "this kernel has no tracing multi-link support"
+
+/* One line says why, and it is libbpf's line naming the program */
+#define CHECK_ONE_NO_SUPPORT_LINE(prog_name) do {					\
+	CHECK_EQ(msg_lines(NO_SUPPORT, false), 1);					\
+	CHECK_EQ(msg_lines("libbpf: prog '" prog_name "': " NO_SUPPORT, true), 1);	\
+} while (0)
+
+/*
+ * Only on a kernel WITHOUT the series (tests/suite-stock, make check-stock; it fails on
+ * the patched kernel): the feature probe says no for the three attach types, and every
+ * way in fails with -EOPNOTSUPP and one line naming the program: loading a multi program
+ * (skeleton), bpf_program__attach_tracing_multi() on a loaded program (twice: the probe's
+ * answer is cached), and the by-fd path bpftool uses.
+ */
+static int no_kernel_support(void)
+{
+	struct tmulti_libbpf *skel;
+	struct bpf_link *link;
+	int i, err;
+
+	/* on a failed check the process exits, and with it what it loaded */
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FENTRY_MULTI), 0);
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FEXIT_MULTI), 0);
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_MODIFY_RETURN_MULTI), 0);
+	/* the probe itself works here: a stock attach type loads */
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FENTRY), 1);
+
+	libbpf_set_print(capture_print);
+
+	clear_msgs();
+	skel = open_one("pattern_noargs");
+	CHECK(skel, "open: %d", -errno);
+	err = tmulti_libbpf__load(skel);
+	tmulti_libbpf__destroy(skel);
+	CHECK_EQ(err, -EOPNOTSUPP);
+	CHECK_ONE_NO_SUPPORT_LINE("pattern_noargs");
+	printf("skeleton load -> %d: %s", err, msgs);
+
+	skel = load_one("single_fentry");
+	CHECK(skel, "load single_fentry: %s", msgs);
+	for (i = 0; i < 2; i++) {
+		clear_msgs();
+		errno = 0;
+		link = bpf_program__attach_tracing_multi(skel->progs.single_fentry,
+							 "bpf_fentry_test1", NULL);
+		CHECK(!link, "attach %d succeeded", i);
+		err = -errno;
+		CHECK_EQ(err, -EOPNOTSUPP);
+		CHECK_ONE_NO_SUPPORT_LINE("single_fentry");
+		printf("attach %d -> %d: %s", i, err, msgs);
+	}
+
+	clear_msgs();
+	err = libbpf_tracing_multi_link_create(bpf_program__fd(skel->progs.single_fentry),
+					       BPF_TRACE_FENTRY_MULTI, "single_fentry",
+					       "bpf_fentry_test1", NULL);
+	tmulti_libbpf__destroy(skel);
+	CHECK_EQ(err, -EOPNOTSUPP);
+	CHECK_ONE_NO_SUPPORT_LINE("single_fentry");
+	printf("link create by fd -> %d: %s", err, msgs);
+	return 0;
+}
+
 static const struct test tests[] = {
 	{ "skel_pattern", skel_pattern },
 	{ "skel_module", skel_module },
@@ -641,6 +722,7 @@ static const struct test tests[] = {
 	{ "load_target", load_target },
 	{ "resolve_cost", resolve_cost },
 	{ "probe", probe },
+	{ "no_kernel_support", no_kernel_support },
 	{}
 };
 
