@@ -160,4 +160,23 @@ static inline int run_tests(const struct test *tests, int argc, char **argv)
 	return 2;
 }
 
+/* The address kallsyms gives @func (the first of its name), 0 if none. */
+static inline unsigned long long kallsyms_addr(const char *func)
+{
+	char line[512], name[256];
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %*c %255s", &addr, name) == 2 && !strcmp(name, func)) {
+			fclose(f);
+			return addr;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 #endif

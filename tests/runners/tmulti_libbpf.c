@@ -85,24 +85,6 @@ static struct tmulti_libbpf *load_manual(const char *prog_name)
 	return skel;
 }
 
-static unsigned long long kallsyms_addr(const char *func)
-{
-	char line[512], name[256];
-	unsigned long long addr;
-	FILE *f = fopen("/proc/kallsyms", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %*c %255s", &addr, name) == 2 && !strcmp(name, func)) {
-			fclose(f);
-			return addr;
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
 /* How many runs of the program were for @func, all with cookie @cookie */
 static int runs_of(struct tmulti_libbpf *skel, const char *func, __u64 cookie)
 {

@@ -127,24 +127,6 @@ static int load_and_link(const char *prog_name, enum bpf_attach_type type,
 	return link_targets(bpf_object__find_program_by_name((*skel)->obj, prog_name), m);
 }
 
-static unsigned long long kallsyms_addr(const char *func)
-{
-	char line[512], name[256];
-	unsigned long long addr;
-	FILE *f = fopen("/proc/kallsyms", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %*c %255s", &addr, name) == 2 && !strcmp(name, func)) {
-			fclose(f);
-			return addr;
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
 static int module_refcnt(void)
 {
 	FILE *f = fopen("/sys/module/" TESTMOD_NAME "/refcnt", "r");
