@@ -11,8 +11,10 @@ setup_progs $P
 hold_and_signal() {
 	bpftool -j link create pinned "$1" fentry bpf_fentry_test1 hold >$OUT &
 	pid=$!
+	# Until bpftool prints the link (or dies). Resolving the name reads vmlinux BTF and
+	# available_filter_functions: over 10 s on the debug kernel under host load.
 	i=0
-	while ! jq -e .links $OUT >/dev/null 2>&1 && [ $i -lt 100 ]; do
+	while ! jq -e .links $OUT >/dev/null 2>&1 && kill -0 $pid 2>/dev/null && [ $i -lt 1200 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
