@@ -23,4 +23,23 @@ int tmulti_bad_13_args(int a1, int a2, int a3, int a4, int a5, int a6, int a7,
 			int a8, int a9, int a10, int a11, int a12, int a13);
 int tmulti_bad_big_arg(struct tmulti_bad_big big);
 
+/*
+ * Targets a multi program must not reach through another type than its anchor's
+ * (tests/runners/tmulti_types.c); called when a number is written to
+ * /sys/kernel/debug/tmulti_testmod/types.
+ */
+#define TMULTI_DUP_MAGIC 0x4141414141414141L
+struct tmulti_dup;	/* one in tmulti_dup_a.c, another in tmulti_dup_b.c */
+long tmulti_dup_a(struct tmulti_dup *p);
+long tmulti_dup_b(struct tmulti_dup *p);
+long tmulti_dup_a_run(int a);
+long tmulti_dup_b_run(int a);
+/* a namesake of vmlinux's int bpf_fentry_shadow_test(int) (net/bpf/test_run.c) */
+long bpf_fentry_shadow_test(long a, long b);
+/* fmod_ret targets of other return types and error injection classes than int ERRNO */
+bool tmulti_ret_bool(int a);
+void *tmulti_ret_ptr(int a);
+int tmulti_ret_true(int a);
+void security_tmulti_void(int a);
+
 #endif

@@ -13,6 +13,8 @@
 #include <linux/uaccess.h>
 #include "tmulti_testmod.h"
 
+static DEFINE_MUTEX(results_lock);
+
 noinline int tmulti_test_int(int a)
 {
 	return a + 1;
@@ -37,6 +39,35 @@ noinline int tmulti_test_sleepable(int a)
 }
 ALLOW_ERROR_INJECTION(tmulti_test_sleepable, ERRNO);
 
+noinline long bpf_fentry_shadow_test(long a, long b)
+{
+	return a + b;
+}
+
+noinline bool tmulti_ret_bool(int a)
+{
+	return a > 0;
+}
+ALLOW_ERROR_INJECTION(tmulti_ret_bool, TRUE);
+
+noinline void *tmulti_ret_ptr(int a)
+{
+	return a ? &results_lock : NULL;
+}
+ALLOW_ERROR_INJECTION(tmulti_ret_ptr, NULL);
+
+noinline int tmulti_ret_true(int a)
+{
+	return a > 0;
+}
+ALLOW_ERROR_INJECTION(tmulti_ret_true, TRUE);
+
+/* fmod_ret takes security_*() functions by their name */
+noinline void security_tmulti_void(int a)
+{
+	barrier();
+}
+
 /* Not in available_filter_functions */
 notrace noinline int tmulti_bad_notrace(int a)
 {
@@ -56,7 +87,6 @@ noinline int tmulti_bad_big_arg(struct tmulti_bad_big big)
 	return big.a;
 }
 
-static DEFINE_MUTEX(results_lock);
 static long results[4];
 static struct dentry *dir;
 
@@ -89,6 +119,39 @@ static ssize_t trigger_read(struct file *file, char __user *buf, size_t len, lof
 	return simple_read_from_buffer(buf, len, ppos, out, n);
 }
 
+/* Calls the type identity tests' functions with the number written, reads back their sum */
+static long types_result;
+
+static ssize_t types_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)
+{
+	int a, err;
+
+	err = kstrtoint_from_user(buf, len, 0, &a);
+	if (err)
+		return err;
+	mutex_lock(&results_lock);
+	types_result = tmulti_dup_a_run(a) + tmulti_dup_b_run(a) + bpf_fentry_shadow_test(a, 2);
+	mutex_unlock(&results_lock);
+	return len;
+}
+
+static ssize_t types_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)
+{
+	char out[32];
+	int n;
+
+	mutex_lock(&results_lock);
+	n = scnprintf(out, sizeof(out), "%ld\n", types_result);
+	mutex_unlock(&results_lock);
+	return simple_read_from_buffer(buf, len, ppos, out, n);
+}
+
+static const struct file_operations types_fops = {
+	.owner = THIS_MODULE,
+	.write = types_write,
+	.read = types_read,
+};
+
 static const struct file_operations trigger_fops = {
 	.owner = THIS_MODULE,
 	.write = trigger_write,
@@ -99,6 +162,7 @@ static int __init tmulti_testmod_init(void)
 {
 	dir = debugfs_create_dir("tmulti_testmod", NULL);
 	debugfs_create_file("trigger", 0600, dir, NULL, &trigger_fops);
+	debugfs_create_file("types", 0600, dir, NULL, &types_fops);
 	return 0;
 }
 
