@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/skbuff.h>
 #include <linux/uaccess.h>
 #include "tmulti_testmod.h"
 
@@ -61,6 +62,11 @@ noinline int tmulti_ret_true(int a)
 	return a > 0;
 }
 ALLOW_ERROR_INJECTION(tmulti_ret_true, TRUE);
+
+noinline int tmulti_skb_len(struct sk_buff *skb)
+{
+	return skb->len;
+}
 
 /* fmod_ret takes security_*() functions by their name */
 noinline void security_tmulti_void(int a)
@@ -124,6 +130,7 @@ static long types_result;
 
 static ssize_t types_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)
 {
+	struct sk_buff *skb;
 	int a, err;
 
 	err = kstrtoint_from_user(buf, len, 0, &a);
@@ -131,6 +138,12 @@ static ssize_t types_write(struct file *file, const char __user *buf, size_t len
 		return err;
 	mutex_lock(&results_lock);
 	types_result = tmulti_dup_a_run(a) + tmulti_dup_b_run(a) + bpf_fentry_shadow_test(a, 2);
+	skb = alloc_skb(64, GFP_KERNEL);
+	if (skb) {
+		skb_put(skb, a & 63);
+		types_result += tmulti_skb_len(skb);
+		kfree_skb(skb);
+	}
 	mutex_unlock(&results_lock);
 	return len;
 }

@@ -36,6 +36,8 @@ long tmulti_dup_a_run(int a);
 long tmulti_dup_b_run(int a);
 /* a namesake of vmlinux's int bpf_fentry_shadow_test(int) (net/bpf/test_run.c) */
 long bpf_fentry_shadow_test(long a, long b);
+struct sk_buff;
+int tmulti_skb_len(struct sk_buff *skb);	/* skb->len, of an skb of (number & 63) bytes */
 /* fmod_ret targets of other return types and error injection classes than int ERRNO */
 bool tmulti_ret_bool(int a);
 void *tmulti_ret_ptr(int a);

@@ -47,6 +47,19 @@ int BPF_PROG(ctx_walk, struct sk_buff *skb)
 	return 0;
 }
 
+/* Loaded against the module's tmulti_skb_len(): skb is vmlinux's struct sk_buff. */
+__u64 lens[4];
+
+SEC("fentry/tmulti_skb_len")
+int BPF_PROG(skb_walk, struct sk_buff *skb)
+{
+	__u64 slot = bpf_get_attach_cookie(ctx);
+
+	if (slot < 4)
+		lens[slot] = skb->len;
+	return 0;
+}
+
 /* Writes -ENOMEM into its targets' return value, never reads it. */
 SEC("fmod_ret/tmulti_test_int")
 int BPF_PROG(fmod_enomem, int a)

@@ -211,6 +211,41 @@ static int prog_ctx(void)
 }
 
 /*
+ * One struct through three BTF objects: the module's struct sk_buff * is vmlinux's type
+ * (split BTF), and so is a tc program's struct __sk_buff * (its context). One program
+ * verified against the module's tmulti_skb_len() reads skb->len in all three.
+ */
+static int same_struct(void)
+{
+	struct tmulti_types *tgt, *skel;
+	__u32 ids[3], fds[3];
+	__u64 cookies[3] = { 0, 1, 2 };
+	int fd;
+
+	CHECK_EQ(setup(), 0);
+	tgt = load("tc_other", 0, NULL, NULL);
+	skel = load("skb_walk", BPF_TRACE_FENTRY_MULTI, NULL, NULL);
+	CHECK(tgt && skel, "load");
+	ids[0] = module_func("tmulti_skb_len");
+	fds[0] = module_btf_fd;
+	ids[1] = vmlinux_func("consume_skb");
+	fds[1] = 0;
+	ids[2] = subprog_id(tgt, "tc_other");
+	fds[2] = bpf_program__fd(tgt->progs.tc_other);
+	fd = link_multi_fd(bpf_program__fd(skel->progs.skb_walk), BPF_TRACE_FENTRY_MULTI, 3,
+			   ids, fds, cookies, log_buf, sizeof(log_buf));
+	CHECK(fd >= 0, "link: %d; log: %s", fd, log_buf);
+	CHECK(types_trigger(7) > 0, "trigger");
+	CHECK_EQ(skel->bss->lens[0], 7);
+	CHECK_EQ(run_prog(tgt->progs.tc_other), 0);
+	CHECK_EQ(skel->bss->lens[2], 64);
+	close(fd);
+	tmulti_types__destroy(skel);
+	tmulti_types__destroy(tgt);
+	return 0;
+}
+
+/*
  * A __user-tagged pointer is not the plain pointer the verifier typed: the anchor's
  * struct __sk_buff * against tc_tagged()'s struct __sk_buff __user *. (The kernel here
  * is built with gcc, whose BTF has no type tags: BPF programs are where tags exist.)
@@ -355,6 +390,7 @@ static int names(void)
 static const struct test tests[] = {
 	{ "dup_struct", dup_struct },
 	{ "prog_ctx", prog_ctx },
+	{ "same_struct", same_struct },
 	{ "type_tag", type_tag },
 	{ "fmod_ret", fmod_ret },
 	{ "names", names },
