@@ -18,13 +18,16 @@ list_leftovers() {
 	bpftool -j link list | jq -r '.[] | "link: \(.id) \(.type) prog \(.prog_id)"'
 }
 
+# Unpin what a test left (busybox's find has no -delete); whatever stays is said loudly,
+# as every later test would otherwise fail for it.
 cleanup() {
-	find /sys/fs/bpf -mindepth 1 -delete 2>/dev/null
+	find /sys/fs/bpf -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>&1
+	find /sys/fs/bpf -mindepth 1 | sed 's/^/cleanup failed, still pinned: /'
 }
 
 tests=$(grep -Ev '^[[:space:]]*(#|$)' "$SUITE")
 count=$(echo "$tests" | grep -c .)
-kmemleak=/sys/kernel/debug/kmemleak
+kmemleak=${KMEMLEAK:-/sys/kernel/debug/kmemleak}	# KMEMLEAK=none: no scan (a nested run)
 echo "TAP version 13"
 echo "1..$((count + $([ -e $kmemleak ] && echo 1 || echo 0)))"
 n=0
@@ -34,7 +37,11 @@ echo "$tests" | while read -r name cmd; do
 	out=$(cd /tests && timeout "$TEST_TIMEOUT" sh -c "$cmd" 2>&1)
 	rc=$?
 	left=$(leftovers)
-	[ -n "$left" ] && cleanup
+	if [ -n "$left" ]; then
+		failed=$(cleanup)
+		[ -z "$failed" ] || left="$left
+$failed"
+	fi
 	secs=$(($(date +%s) - start))
 	if [ $rc = 0 ] && [ -z "$left" ]; then
 		echo "ok $n - $name (${secs}s)"
