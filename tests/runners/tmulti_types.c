@@ -112,8 +112,11 @@ static long types_trigger(int a)
 	if (fd < 0)
 		return -errno;
 	snprintf(buf, sizeof(buf), "%d", a);
-	if (write(fd, buf, strlen(buf)) < 0)
+	if (write(fd, buf, strlen(buf)) < 0) {
 		r = -errno;
+		close(fd);
+		return r;
+	}
 	close(fd);
 	f = fopen(TYPES_TRIGGER, "r");
 	if (f && fscanf(f, "%ld", &r) != 1)
@@ -178,6 +181,7 @@ static int prog_ctx(void)
 	struct bpf_program *p;
 	int fd;
 
+	CHECK_EQ(setup(), 0);
 	/* the three targets in one object, so that they share its BTF */
 	tgt = tmulti_types__open();
 	CHECK(tgt, "open");
@@ -197,6 +201,10 @@ static int prog_ctx(void)
 			skel->bss->seen_len);
 	}
 	CHECK_EQ(expect_refused(fd, "fd_main", "bpf_flow_dissector"), 0);
+
+	/* and no kernel function, whatever it takes */
+	fd = link_one(skel->progs.ctx_walk, 0, vmlinux_func("consume_skb"));
+	CHECK_EQ(expect_refused(fd, "consume_skb", "loaded for a BPF program"), 0);
 
 	fd = link_one(skel->progs.ctx_walk, bpf_program__fd(tgt->progs.tc_other),
 		      subprog_id(tgt, "tc_other"));
