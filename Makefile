@@ -5,7 +5,7 @@
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-host check-upstream check-stock demo bench clean
+.PHONY: help deps tree export drift checkpatch build check check-debug check-fault check-host check-upstream check-stock demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -17,6 +17,8 @@ help:
 	@echo "                  TESTS=regex: only the tests whose names match"
 	@echo "make check-debug  the same on the debug kernel (PREEMPT, KASAN, kmemleak, lockdep,"
 	@echo "                  fault injection, livepatch, BPF LSM)"
+	@echo "make check-fault  on the debug kernel: attach and release with each allocation failing"
+	@echo "                  in turn (tests/suite-fault)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make check-upstream  the tree's own BPF selftests (test_progs, tests/upstream-subset)"
 	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test;"
@@ -53,6 +55,11 @@ check: build
 
 check-debug:
 	@$(MAKE) --no-print-directory check VARIANT=debug
+
+# Not part of check: allocation failures injected into attach and release (tests/suite-fault)
+check-fault:
+	@$(MAKE) --no-print-directory build VARIANT=debug
+	@VARIANT=debug scripts/vm.sh fault
 
 check-host: build
 	@tests/host/run.sh

@@ -3,6 +3,7 @@
 # tests and the test module, and run one guest script:
 #   vm.sh check      the suite (tests/suite); prints "N passed, N failed[, N skipped]";
 #                    VARIANT=stock: the stock kernel, on the tests of tests/suite-stock
+#   vm.sh fault      (VARIANT=debug) the fault-injection tests of tests/suite-fault, as check
 #   vm.sh demo       tests/guest/demo.sh
 #   vm.sh bench      tests/guest/bench.sh (BENCH_N, BENCH_REPS, BENCH_METHODS, BENCH_TIMEOUT),
 #                    then scripts/bench-report.py writes build/bench/<date>-<series head>/
@@ -15,12 +16,13 @@
 
 MODE=${1:-check}
 case $VARIANT:$MODE in
-vm:check | vm:demo | vm:bench | debug:check | debug:demo | upstream:selftests | stock:check) ;;
-*) die "usage: vm.sh check|demo (VARIANT=vm|debug), vm.sh bench, VARIANT=upstream vm.sh selftests, VARIANT=stock vm.sh check" ;;
+vm:check | vm:demo | vm:bench | debug:check | debug:fault | debug:demo | upstream:selftests | stock:check) ;;
+*) die "usage: vm.sh check|demo (VARIANT=vm|debug), VARIANT=debug vm.sh fault, vm.sh bench, VARIANT=upstream vm.sh selftests, VARIANT=stock vm.sh check" ;;
 esac
 # The stock kernel runs the tests meant for a kernel without the series.
 SUITE=$TOP/tests/suite
 [ "$VARIANT" = stock ] && SUITE=$TOP/tests/suite-stock
+[ "$MODE" = fault ] && SUITE=$TOP/tests/suite-fault
 [ "$MODE" != selftests ] || [ -x "$STOUT/test_progs" ] ||
 	die "no ${STOUT#"$TOP"/}/test_progs; run VARIANT=upstream scripts/build.sh"
 
@@ -36,10 +38,11 @@ esac
 [ "$MODE" = bench ] && TIMEOUT=${VM_TIMEOUT:-7200}
 
 # Kernel command line words the guest's /init sees as variables.
-GUEST_ARGS="run=$MODE"
+GUEST_ARGS="run=${MODE/fault/check}"
 # KASAN and lockdep make the scale tests several times slower than the suite's 120 s
 # per test.
-[ "$VARIANT" = debug ] && GUEST_ARGS+=" test_timeout=600"
+# The fault sweeps repeat an attach or release for every allocation it makes.
+[ "$VARIANT" = debug ] && GUEST_ARGS+=" test_timeout=$([ "$MODE" = fault ] && echo 1800 || echo 600)"
 if [ "$MODE" = bench ]; then
 	for v in BENCH_N BENCH_REPS BENCH_METHODS BENCH_TIMEOUT; do
 		val=${!v:-}
@@ -103,6 +106,9 @@ make_initramfs() {
 	fi
 	cp -r "$TOP/tests/cli" "$ROOT/tests/"
 	cp "$TOUT"/*.bpf.o "$TOUT/module/tmulti_testmod.ko" "$ROOT/tests/"
+	# The debug kernel's sample live patch, for the live patching tests
+	[ ! -e "$KOUT/samples/livepatch/livepatch-sample.ko" ] ||
+		cp "$KOUT/samples/livepatch/livepatch-sample.ko" "$ROOT/tests/"
 	find "$TOUT" -maxdepth 1 -type f -executable -exec cp {} "$ROOT/tests/" \;
 	(cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$CPIO"
 }
@@ -182,7 +188,7 @@ tail -n +1 --pid=$qemu -f "$RUN_DIR/output.log" | grep --line-buffered -v '^BENC
 rc=0; wait $qemu || rc=$?
 [ $rc = 124 ] && echo "VM timed out after ${TIMEOUT}s"
 
-if [ "$MODE" = check ]; then
+if [ "$MODE" = check ] || [ "$MODE" = fault ]; then
 	summarize
 elif [ "$MODE" = bench ]; then
 	out=$BUILD/bench/$(date -u +%Y%m%d-%H%M)-$(git -C "$TREE" rev-parse --short HEAD)

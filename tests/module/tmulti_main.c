@@ -6,6 +6,7 @@
  * so a test can compare what its programs saw with what the functions returned.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/error-injection.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -39,6 +40,13 @@ noinline int tmulti_test_sleepable(int a)
 	return a * 2;
 }
 ALLOW_ERROR_INJECTION(tmulti_test_sleepable, ERRNO);
+
+/* Sleeps @ms ms: an fexit trampoline on it has tasks inside it most of the time. */
+noinline int tmulti_test_sleep(int ms)
+{
+	msleep(ms);
+	return ms;
+}
 
 noinline long bpf_fentry_shadow_test(long a, long b)
 {
@@ -159,6 +167,25 @@ static ssize_t types_read(struct file *file, char __user *buf, size_t len, loff_
 	return simple_read_from_buffer(buf, len, ppos, out, n);
 }
 
+/* Writing N calls tmulti_test_sleep(N) */
+static ssize_t sleep_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)
+{
+	int ms, err;
+
+	err = kstrtoint_from_user(buf, len, 0, &ms);
+	if (err)
+		return err;
+	if (ms < 0 || ms > 1000)
+		return -EINVAL;
+	tmulti_test_sleep(ms);
+	return len;
+}
+
+static const struct file_operations sleep_fops = {
+	.owner = THIS_MODULE,
+	.write = sleep_write,
+};
+
 static const struct file_operations types_fops = {
 	.owner = THIS_MODULE,
 	.write = types_write,
@@ -176,6 +203,7 @@ static int __init tmulti_testmod_init(void)
 	dir = debugfs_create_dir("tmulti_testmod", NULL);
 	debugfs_create_file("trigger", 0600, dir, NULL, &trigger_fops);
 	debugfs_create_file("types", 0600, dir, NULL, &types_fops);
+	debugfs_create_file("sleep", 0200, dir, NULL, &sleep_fops);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #ifndef TESTLIB_H
 #define TESTLIB_H
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -177,6 +178,64 @@ static inline unsigned long long kallsyms_addr(const char *func)
 	}
 	fclose(f);
 	return 0;
+}
+
+
+static inline int module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/" TESTMOD_NAME "/refcnt", "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+static inline __u32 prog_id(int prog_fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_prog_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
+}
+
+/* Links of the program with id @id; 0: of any program. */
+static inline int count_links(__u32 id)
+{
+	struct bpf_link_info info;
+	__u32 link_id = 0, len;
+	int fd, n = 0;
+
+	while (!bpf_link_get_next_id(link_id, &link_id)) {
+		fd = bpf_link_get_fd_by_id(link_id);
+		if (fd < 0)
+			continue;	/* released meanwhile */
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_link_get_info_by_fd(fd, &info, &len) && (!id || info.prog_id == id))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+/* Functions in enabled_functions (a direct call adds an indented line of its own). */
+static inline int enabled_functions(void)
+{
+	FILE *f = fopen("/sys/kernel/tracing/enabled_functions", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		n += !isspace(line[0]);
+	fclose(f);
+	return n;
 }
 
 #endif

@@ -26,14 +26,6 @@ struct target {
 static struct btf *vmlinux_btf, *module_btf, *target_prog_btf;
 static int module_btf_fd = -1, target_prog_fd = -1;
 
-static __u32 prog_id(int fd)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_prog_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
-
 /* The skeleton with only @name loaded, as a @type program (0: the section's type). */
 static struct tracing_multi *load_one(const char *name, enum bpf_attach_type type)
 {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "testlib.h"
+#include "cold_funcs.h"
 #include "tracing_multi.skel.h"
 
 #define SLOTS 64
@@ -125,48 +126,6 @@ static int load_and_link(const char *prog_name, enum bpf_attach_type type,
 	if (fill_targets(m, t, n))
 		return -ENOENT;
 	return link_targets(bpf_object__find_program_by_name((*skel)->obj, prog_name), m);
-}
-
-static int module_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/" TESTMOD_NAME "/refcnt", "r");
-	int n = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
-static __u32 prog_id(int prog_fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	return bpf_prog_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
-}
-
-/* Links of the program with id @id; 0: of any program. */
-static int count_links(__u32 id)
-{
-	struct bpf_link_info info;
-	__u32 link_id = 0, len;
-	int fd, n = 0;
-
-	while (!bpf_link_get_next_id(link_id, &link_id)) {
-		fd = bpf_link_get_fd_by_id(link_id);
-		if (fd < 0)
-			continue;	/* released meanwhile */
-		memset(&info, 0, sizeof(info));
-		len = sizeof(info);
-		if (!bpf_link_get_info_by_fd(fd, &info, &len) && (!id || info.prog_id == id))
-			n++;
-		close(fd);
-	}
-	return n;
 }
 
 /* Lines of enabled_functions naming @func (its trampoline or ftrace ops); NULL: all. */
@@ -985,114 +944,6 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/*
- * Subsystems the suite does not run while it traces their functions: tracing hundreds
- * of them for a moment then costs little (the test VM has no network traffic, and ACPI
- * is idle after boot).
- */
-static const char *const cold_prefixes[] = { "acpi_", "tcp_", "udp_", "inet_", "ip_", NULL };
-
-static bool is_cold(const char *name)
-{
-	const char *const *p;
-
-	for (p = cold_prefixes; *p; p++)
-		if (!strncmp(name, *p, strlen(*p)))
-			return true;
-	return false;
-}
-
-/* An argument or return type any trampoline takes: integer, enum or pointer (or void). */
-static bool plain_type(__u32 type_id, bool void_ok)
-{
-	int id = btf__resolve_type(vmlinux_btf, type_id);
-	const struct btf_type *t;
-
-	if (!type_id || id <= 0)
-		return void_ok && !type_id;
-	t = btf__type_by_id(vmlinux_btf, id);
-	return btf_is_int(t) || btf_is_any_enum(t) || btf_is_ptr(t);
-}
-
-/* At most six arguments, no varargs (a last parameter of type 0), plain types. */
-static bool plain_prototype(const struct btf_type *func)
-{
-	const struct btf_type *proto = btf__type_by_id(vmlinux_btf, func->type);
-	const struct btf_param *p = btf_params(proto);
-	int i;
-
-	if (btf_vlen(proto) > 6 || !plain_type(proto->type, true))
-		return false;
-	for (i = 0; i < btf_vlen(proto); i++)
-		if (!plain_type(p[i].type, false))
-			return false;
-	return true;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * Fill @ids with up to @n vmlinux functions of cold subsystems that fentry can trace,
- * each once: BTF functions of plain prototype whose name is listed once in
- * available_filter_functions (two entries would be two static functions of that name:
- * the name would not tell which). Returns how many were found.
- */
-static int cold_functions(__u32 *ids, int n)
-{
-	FILE *f = fopen("/sys/kernel/tracing/available_filter_functions", "r");
-	char line[512], name[256], **names = NULL, **tmp, **hit;
-	int cnt = 0, cap = 0, found = 0, i;
-	const struct btf_type *t;
-	bool *taken;
-	const char *fname;
-	__u32 id;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		/* "name" for vmlinux, "name [module]" for modules */
-		if (sscanf(line, "%255s", name) != 1 || strchr(line, '[') || !is_cold(name))
-			continue;
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 1024;
-			tmp = realloc(names, cap * sizeof(*names));
-			if (!tmp)
-				break;
-			names = tmp;
-		}
-		names[cnt] = strdup(name);
-		if (!names[cnt])
-			break;
-		cnt++;
-	}
-	fclose(f);
-	qsort(names, cnt, sizeof(*names), cmp_names);
-	taken = calloc(cnt + 1, sizeof(*taken));
-
-	for (id = 1; taken && id < btf__type_cnt(vmlinux_btf) && found < n; id++) {
-		t = btf__type_by_id(vmlinux_btf, id);
-		if (!btf_is_func(t))
-			continue;
-		fname = btf__name_by_offset(vmlinux_btf, t->name_off);
-		if (!is_cold(fname) || !plain_prototype(t))
-			continue;
-		hit = bsearch(&fname, names, cnt, sizeof(*names), cmp_names);
-		if (!hit || taken[hit - names] || (hit > names && !strcmp(hit[-1], fname)) ||
-		    (hit + 1 < names + cnt && !strcmp(hit[1], fname)))
-			continue;
-		ids[found++] = id;
-		taken[hit - names] = true;	/* a second BTF FUNC of that name is not */
-	}
-	for (i = 0; i < cnt; i++)
-		free(names[i]);
-	free(names);
-	free(taken);
-	return found;
-}
-
 /* Load an freplace program for the subprogram of @target and attach it there. */
 static struct bpf_link *freplace_subprog(struct tracing_multi *target,
 					 struct tracing_multi **ext)
@@ -1146,7 +997,7 @@ static int rollback_scale(bool fail_to_link)
 	CHECK(ids && fds && log, "calloc");
 	CHECK_EQ(fill_targets(&m, good, 3), 0);
 	memcpy(ids, m.ids, 3 * sizeof(*ids));
-	CHECK_EQ(cold_functions(ids + 3, n - 3), n - 3);
+	CHECK_EQ(cold_functions(vmlinux_btf, ids + 3, n - 3), n - 3);
 	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
 	CHECK(skel, "load");
 	prog_fd = bpf_program__fd(skel->progs.fentry_noargs);

@@ -144,21 +144,6 @@ static long ms_since(const struct timespec *t0)
 	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-/* Functions in enabled_functions (a direct call adds an indented line of its own). */
-static int enabled_functions(void)
-{
-	FILE *f = fopen("/sys/kernel/tracing/enabled_functions", "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		n += !isspace(line[0]);
-	fclose(f);
-	return n;
-}
-
 /* Drop from @ids the targets the kernel's log rejects ("target N (btf_id M): ...", a
  * line each, in ascending order); returns how many.
  */
