@@ -42,7 +42,7 @@ noinline int tmulti_test_sleepable(int a)
 ALLOW_ERROR_INJECTION(tmulti_test_sleepable, ERRNO);
 
 /* Sleeps @ms ms: an fexit trampoline on it has tasks inside it most of the time. */
-noinline int tmulti_test_sleep(int ms)
+noinline int tmulti_sleep_ms(int ms)
 {
 	msleep(ms);
 	return ms;
@@ -167,7 +167,7 @@ static ssize_t types_read(struct file *file, char __user *buf, size_t len, loff_
 	return simple_read_from_buffer(buf, len, ppos, out, n);
 }
 
-/* Writing N calls tmulti_test_sleep(N) */
+/* Writing N calls tmulti_sleep_ms(N) */
 static ssize_t sleep_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)
 {
 	int ms, err;
@@ -177,7 +177,7 @@ static ssize_t sleep_write(struct file *file, const char __user *buf, size_t len
 		return err;
 	if (ms < 0 || ms > 1000)
 		return -EINVAL;
-	tmulti_test_sleep(ms);
+	tmulti_sleep_ms(ms);
 	return len;
 }
 

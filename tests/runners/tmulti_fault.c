@@ -98,7 +98,7 @@ static int setup(void)
 	CHECK(module_btf, "module BTF: %d", -errno);
 	module_btf_fd = btf_fd_by_name(TESTMOD_NAME);
 	CHECK(module_btf_fd >= 0, "module BTF fd: %d", module_btf_fd);
-	return fault_setup();
+	return 0;
 }
 
 struct targets {
@@ -256,7 +256,7 @@ static int baseline_check(const struct baseline *b, int prog_fd, int n)
 /*
  * Attach: link "keep" holds half the functions on the shared ftrace ops; the swept
  * link takes them too (new images for live trampolines) plus as many new ones (new
- * trampolines), among them tmulti_test_sleep, which four threads are inside of.
+ * trampolines), among them tmulti_sleep_ms, which four threads are inside of.
  */
 static int attach_sweep(void)
 {
@@ -267,7 +267,7 @@ static int attach_sweep(void)
 	__u32 cold[8];
 	struct load l;
 
-	err = setup();
+	err = setup() ?: fault_setup();
 	if (err)
 		return err;
 	CHECK_EQ(cold_functions(vmlinux_btf, cold, 8), 8);
@@ -281,7 +281,7 @@ static int attach_sweep(void)
 
 	CHECK_EQ(add_module_func(&t, "tmulti_test_int", 1), 0);
 	CHECK_EQ(add_module_func(&t, "tmulti_test_long", 0), 0);
-	CHECK_EQ(add_module_func(&t, "tmulti_test_sleep", 2), 0);
+	CHECK_EQ(add_module_func(&t, "tmulti_sleep_ms", 2), 0);
 	CHECK_EQ(add_module_func(&t, "tmulti_test_obj", 0), 0);
 	CHECK_EQ(add_vmlinux_funcs(&t, cold, 8), 0);
 
@@ -290,7 +290,7 @@ static int attach_sweep(void)
 	CHECK(skel, "load fexit_any");
 	for (n = 1; ; n++) {
 		CHECK_EQ(load_start(&l), 0);
-		msleep(5);	/* the sleepers are in tmulti_test_sleep */
+		msleep(5);	/* the sleepers are in tmulti_sleep_ms */
 		CHECK_EQ(fail_nth(n), 0);
 		fd = link_create(skel->progs.fexit_any, &t);
 		if (!fail_nth_fired()) {
@@ -321,7 +321,7 @@ static int attach_sweep(void)
 
 	/* The link made without failures works on the function slept in */
 	CHECK_EQ(write_file(SLEEP_FILE, "1"), 0);
-	CHECK(skel->bss->hits[2] > 0, "tmulti_test_sleep: no hit");
+	CHECK(skel->bss->hits[2] > 0, "tmulti_sleep_ms: no hit");
 	close(fd);
 	close(keep_fd);
 	CHECK_EQ(wait_enabled(0), 0);
@@ -375,7 +375,7 @@ static int release_sweep(bool detach, int nfuncs, bool kprobe)
 	__u64 hits;
 	int err, i;
 
-	err = setup();
+	err = setup() ?: fault_setup();
 	if (err)
 		return err;
 	t = calloc(1, sizeof(*t));
