@@ -62,3 +62,18 @@ int BPF_PROG(fentry_single)
 	__sync_fetch_and_add(&single_hits, 1);
 	return 0;
 }
+
+/* The latency test's probes: a single fentry link and an LSM-cgroup attach, each on a
+ * function the multi-link beside them leaves out (safe_to_trace() skips bpf_*)
+ */
+SEC("fentry/bpf_fentry_test2")
+int BPF_PROG(fentry_probe)
+{
+	return 0;
+}
+
+SEC("lsm_cgroup/file_open")
+int BPF_PROG(lsm_probe, struct file *file)
+{
+	return 1;
+}

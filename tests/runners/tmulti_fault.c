@@ -8,7 +8,8 @@
  * must stop running on the functions of a released link; the console must stay clean
  * while other threads call the traced functions and sleep inside an fexit target.
  * Also: link info copied into a buffer whose page faults stall (userfaultfd) must not
- * hold up BPF_LINK_DETACH; multi-links and live patches on one function coexist.
+ * hold up BPF_LINK_DETACH; multi-links and live patches on one function coexist; a
+ * single fentry link or LSM-cgroup attach does not wait for a big multi-link beside it.
  * Needs a kernel with fault injection (make check-fault).
  */
 #include <linux/userfaultfd.h>
@@ -17,9 +18,11 @@
 #include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "testlib.h"
-#include "cold_funcs.h"
+#include "many_funcs.h"
 #include "tmulti_fault.skel.h"
 
 #define SLEEP_FILE	"/sys/kernel/debug/" TESTMOD_NAME "/sleep"
@@ -727,6 +730,156 @@ static int livepatch(void)
 	return 0;
 }
 
+/*
+ * Latency: while a multi-link on every function safe to trace (but the two below) is
+ * created and closed, again and again, a second task attaches and closes a single
+ * fentry link on bpf_fentry_test2 and an LSM-cgroup program on file_open. Neither
+ * shares a trampoline with the multi-link: they must not wait for it, so their worst
+ * time stays within LATENCY_SLACK_MS of their worst time alone.
+ */
+#define LATENCY_ROUNDS		20	/* of each probe, alone */
+#define LATENCY_MULTI_ROUNDS	2	/* multi-links created and closed */
+#define LATENCY_SLACK_MS	50
+#define MAX(a, b)		((a) > (b) ? (a) : (b))
+
+struct multi_loop {
+	__u32 *ids;
+	int cnt;
+	long long attach_ms, detach_ms;	/* the slowest */
+	int err;
+	volatile bool done;
+};
+
+static void *multi_loop_main(void *arg)
+{
+	struct multi_loop *m = arg;
+	struct tmulti_fault *skel;
+	long long t0, t1;
+	int i, fd;
+
+	for (i = 0; i < LATENCY_MULTI_ROUNDS && !m->err; i++) {
+		skel = load_prog("fentry_any", BPF_TRACE_FENTRY_MULTI, NULL);
+		if (!skel) {
+			m->err = -EINVAL;
+			break;
+		}
+		t0 = now_ms();
+		fd = link_multi_fd(bpf_program__fd(skel->progs.fentry_any),
+				   BPF_TRACE_FENTRY_MULTI, m->cnt, m->ids, NULL, NULL, NULL, 0);
+		t1 = now_ms();
+		if (fd < 0) {
+			m->err = fd;
+		} else {
+			close(fd);
+			m->detach_ms = MAX(m->detach_ms, now_ms() - t1);
+		}
+		m->attach_ms = MAX(m->attach_ms, t1 - t0);
+		tmulti_fault__destroy(skel);
+	}
+	m->done = true;
+	return NULL;
+}
+
+/* Attach and close @prog once (on cgroup @cg if >= 0); its time in ms, -1 on error */
+static long long probe_once(struct bpf_program *prog, int cg)
+{
+	long long t0 = now_ms();
+	struct bpf_link *l;
+
+	l = cg >= 0 ? bpf_program__attach_cgroup(prog, cg) : bpf_program__attach(prog);
+	if (!l)
+		return -1;
+	bpf_link__destroy(l);
+	return now_ms() - t0;
+}
+
+/* The multi-link's targets: every function safe to trace the kernel takes */
+static int latency_targets(struct multi_loop *m)
+{
+	int nr = btf__type_cnt(vmlinux_btf), fd, tries;
+	char *log = malloc(256 * 1024);
+	struct tmulti_fault *skel;
+
+	m->ids = calloc(nr, sizeof(*m->ids));
+	CHECK(m->ids && log, "out of memory");
+	m->cnt = traceable_functions(vmlinux_btf, m->ids, nr, safe_to_trace);
+	skel = load_prog("fentry_any", BPF_TRACE_FENTRY_MULTI, NULL);
+	CHECK(skel, "load fentry_any");
+	for (tries = 0; tries < 4; tries++) {
+		fd = link_multi_fd(bpf_program__fd(skel->progs.fentry_any),
+				   BPF_TRACE_FENTRY_MULTI, m->cnt, m->ids, NULL, NULL, log,
+				   256 * 1024);
+		if (fd >= 0)
+			break;
+		CHECK(drop_logged_targets(log, m->ids, &m->cnt) > 0,
+		      "link: %d, no target named in the log", fd);
+	}
+	CHECK(fd >= 0, "link: %d after %d tries", fd, tries);
+	close(fd);
+	tmulti_fault__destroy(skel);
+	free(log);
+	return 0;
+}
+
+static int latency(void)
+{
+	long long alone[2] = {}, loaded[2] = {}, ms;
+	struct bpf_program *probes[2];
+	struct multi_loop m = {};
+	struct tmulti_fault *skel;
+	int i, k, cg, samples = 0;
+	pthread_t thread;
+	int err;
+
+	err = setup();
+	if (err)
+		return err;
+	mkdir("/tmp/cgroup2", 0755);
+	if (mount("none", "/tmp/cgroup2", "cgroup2", 0, NULL) && errno != EBUSY)
+		CHECK(0, "mount cgroup2: %s", strerror(errno));
+	cg = open("/tmp/cgroup2", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(cg >= 0, "cgroup2: %s", strerror(errno));
+	CHECK_EQ(latency_targets(&m), 0);
+
+	skel = load_prog("fentry_probe", BPF_TRACE_FENTRY, "lsm_probe");
+	CHECK(skel, "load fentry_probe, lsm_probe");
+	probes[0] = skel->progs.fentry_probe;
+	probes[1] = skel->progs.lsm_probe;
+	for (i = 0; i < LATENCY_ROUNDS; i++) {
+		for (k = 0; k < 2; k++) {
+			ms = probe_once(probes[k], k ? cg : -1);
+			CHECK(ms >= 0, "%s alone: %d", bpf_program__name(probes[k]), -errno);
+			alone[k] = MAX(alone[k], ms);
+		}
+	}
+
+	CHECK_EQ(pthread_create(&thread, NULL, multi_loop_main, &m), 0);
+	while (!m.done) {
+		for (k = 0; k < 2; k++) {
+			ms = probe_once(probes[k], k ? cg : -1);
+			CHECK(ms >= 0, "%s: %d", bpf_program__name(probes[k]), -errno);
+			loaded[k] = MAX(loaded[k], ms);
+		}
+		samples++;
+	}
+	pthread_join(thread, NULL);
+	CHECK(!m.err, "multi-link: %d", m.err);
+	printf("multi-link on %d functions: attach up to %lld ms, close up to %lld ms\n", m.cnt,
+	       m.attach_ms, m.detach_ms);
+	printf("fentry link on bpf_fentry_test2: worst %lld ms alone, %lld ms beside it "
+	       "(%d samples)\n", alone[0], loaded[0], samples);
+	printf("lsm_cgroup on file_open: worst %lld ms alone, %lld ms beside it\n", alone[1],
+	       loaded[1]);
+	for (k = 0; k < 2; k++)
+		CHECK(loaded[k] <= alone[k] + LATENCY_SLACK_MS,
+		      "%s waited %lld ms beside the multi-link, %lld ms alone",
+		      bpf_program__name(probes[k]), loaded[k], alone[k]);
+	tmulti_fault__destroy(skel);
+	close(cg);
+	free(m.ids);
+	return 0;
+}
+
 static const struct test tests[] = {
 	{ "attach", attach_sweep },
 	{ "release_close", release_close },
@@ -734,6 +887,7 @@ static const struct test tests[] = {
 	{ "release_kprobe_multi", release_kprobe_multi },
 	{ "link_info_stall", link_info_stall },
 	{ "livepatch", livepatch },
+	{ "latency", latency },
 	{}
 };
 

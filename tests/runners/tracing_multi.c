@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "testlib.h"
-#include "cold_funcs.h"
+#include "many_funcs.h"
 #include "tracing_multi.skel.h"
 
 #define SLOTS 64
