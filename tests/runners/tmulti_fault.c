@@ -731,7 +731,8 @@ static int livepatch(void)
 }
 
 /*
- * Latency: while a multi-link on every function safe to trace (but the two below) is
+ * Latency: while a multi-link on every function safe to trace (but the two below, and
+ * the debug options' own, latency_candidate()) is
  * created and closed, again and again, a second task attaches and closes a single
  * fentry link on bpf_fentry_test2 and an LSM-cgroup program on file_open (if the kernel
  * has BPF LSM). Neither shares a trampoline with the multi-link: their attach must not
@@ -788,7 +789,28 @@ static void *multi_loop_main(void *arg)
 	return NULL;
 }
 
-/* The multi-link's targets: every function safe to trace that the kernel takes */
+/*
+ * Not what KASAN, kmemleak and lockdep run on every allocation, free and lock (stack
+ * walks, their own bookkeeping): on the debug kernel, with each of those calls through
+ * a trampoline, an RCU callback freeing an ftrace hash ran for over 20 s.
+ */
+static bool latency_candidate(const char *name)
+{
+	static const char *const prefixes[] = {
+		"kasan_", "__kasan", "kmemleak", "unwind_", "__unwind", "orc_", "__orc",
+		"arch_stack_walk", "stack_trace_", "stack_depot", "__stack_depot",
+		"kernel_text_address", "__kernel_text_address", "lock", "__lock", "mark_",
+		"find_held_lock", "reacquire_held_locks", "debug_", "__debug_",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return false;
+	return safe_to_trace(name);
+}
+
+/* The multi-link's targets: every function latency_candidate() takes that the kernel takes */
 static int latency_targets(struct multi_loop *m)
 {
 	int nr = btf__type_cnt(vmlinux_btf), fd, tries;
@@ -797,7 +819,7 @@ static int latency_targets(struct multi_loop *m)
 
 	m->ids = calloc(nr, sizeof(*m->ids));
 	CHECK(m->ids && log, "out of memory");
-	m->cnt = traceable_functions(vmlinux_btf, m->ids, nr, safe_to_trace);
+	m->cnt = traceable_functions(vmlinux_btf, m->ids, nr, latency_candidate);
 	for (tries = 0; tries < 4; tries++) {
 		fd = multi_link(m, &skel, log, 256 * 1024);
 		if (fd >= 0)
