@@ -731,16 +731,19 @@ static int livepatch(void)
 }
 
 /*
- * Latency: while a multi-link on every function safe to trace (but the two below, and
- * the debug options' own, latency_candidate()) is
+ * Latency: while a multi-link on every function safe to trace (latency_targets()) is
  * created and closed, again and again, a second task attaches and closes a single
- * fentry link on bpf_fentry_test2 and an LSM-cgroup program on file_open (if the kernel
- * has BPF LSM). Neither shares a trampoline with the multi-link: their attach must not
- * wait for it. With that link on, every call the kernel makes costs more, so their worst
- * attach beside a link that is created and closed is compared with their worst attach
- * beside one that stays: it must stay within LATENCY_SLACK_MS of it. Closing them is
- * reported, not checked: it waits for an RCU tasks grace period, which takes longer while
- * the multi-link's images are retired through RCU tasks.
+ * fentry link on bpf_fentry_test2 and an LSM-cgroup program on file_open (if the
+ * kernel has BPF LSM), functions safe_to_trace() leaves out. Neither shares a
+ * trampoline with the multi-link: their attach waits for no lock of the multi-link's,
+ * only for ftrace's (direct_mutex) while one ftrace update of the multi-link's runs,
+ * and any ftrace user holds that while it patches its functions. So the reference is
+ * a kprobe_multi link on the same functions, created and closed the same way: the
+ * probes' worst attach beside the multi-link must stay within LATENCY_SLACK_MS of
+ * their worst attach beside the kprobe_multi link (or beside a multi-link that stays,
+ * if that is slower: every traced call costs more then). Closing them is reported,
+ * not checked: it waits for an RCU tasks grace period, which takes longer while the
+ * multi-link's images are retired through RCU tasks.
  */
 #define LATENCY_ROUNDS		10	/* of each probe, alone and beside a link */
 #define LATENCY_MULTI_ROUNDS	2	/* multi-links created and closed */
@@ -750,6 +753,7 @@ static int livepatch(void)
 struct multi_loop {
 	__u32 *ids;
 	int cnt;
+	bool kprobe;	/* a kprobe_multi link on the same functions instead */
 	long long attach_ms, detach_ms;	/* the slowest */
 	int err;
 	volatile bool done;
@@ -768,18 +772,29 @@ static int multi_link(struct multi_loop *m, struct tmulti_fault **skel, char *lo
 static void *multi_loop_main(void *arg)
 {
 	struct multi_loop *m = arg;
+	struct bpf_link *kp = NULL;
 	struct tmulti_fault *skel;
 	long long t0, t1;
 	int i, fd;
 
+	m->attach_ms = m->detach_ms = 0;
 	for (i = 0; i < LATENCY_MULTI_ROUNDS && !m->err; i++) {
 		t0 = now_ms();
-		fd = multi_link(m, &skel, NULL, 0);
+		if (m->kprobe) {
+			skel = load_prog("kprobe_any", BPF_TRACE_KPROBE_MULTI, NULL);
+			kp = skel ? kprobe_multi_on(skel, m->ids, m->cnt) : NULL;
+			fd = kp ? 0 : -errno;
+		} else {
+			fd = multi_link(m, &skel, NULL, 0);
+		}
 		t1 = now_ms();
 		if (fd < 0) {
 			m->err = fd;
 		} else {
-			close(fd);
+			if (kp)
+				bpf_link__destroy(kp);
+			else
+				close(fd);
 			m->detach_ms = MAX(m->detach_ms, now_ms() - t1);
 		}
 		m->attach_ms = MAX(m->attach_ms, t1 - t0);
@@ -790,27 +805,11 @@ static void *multi_loop_main(void *arg)
 }
 
 /*
- * Not what KASAN, kmemleak and lockdep run on every allocation, free and lock (stack
- * walks, their own bookkeeping): on the debug kernel, with each of those calls through
- * a trampoline, an RCU callback freeing an ftrace hash ran for over 20 s.
+ * The multi-link's targets: every function safe to trace that the kernel takes. Not on
+ * a KASAN kernel: there every allocation and free walks the stack and saves it, and
+ * with all those calls through trampolines under TCG, an RCU callback freeing an ftrace
+ * hash ran for over 20 s (soft lockups). It takes the functions of cold subsystems.
  */
-static bool latency_candidate(const char *name)
-{
-	static const char *const prefixes[] = {
-		"kasan_", "__kasan", "kmemleak", "unwind_", "__unwind", "orc_", "__orc",
-		"arch_stack_walk", "stack_trace_", "stack_depot", "__stack_depot",
-		"kernel_text_address", "__kernel_text_address", "lock", "__lock", "mark_",
-		"find_held_lock", "reacquire_held_locks", "debug_", "__debug_",
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
-			return false;
-	return safe_to_trace(name);
-}
-
-/* The multi-link's targets: every function latency_candidate() takes that the kernel takes */
 static int latency_targets(struct multi_loop *m)
 {
 	int nr = btf__type_cnt(vmlinux_btf), fd, tries;
@@ -819,7 +818,10 @@ static int latency_targets(struct multi_loop *m)
 
 	m->ids = calloc(nr, sizeof(*m->ids));
 	CHECK(m->ids && log, "out of memory");
-	m->cnt = traceable_functions(vmlinux_btf, m->ids, nr, latency_candidate);
+	if (btf__find_by_name_kind(vmlinux_btf, "kasan_report", BTF_KIND_FUNC) > 0)
+		m->cnt = cold_functions(vmlinux_btf, m->ids, nr);
+	else
+		m->cnt = traceable_functions(vmlinux_btf, m->ids, nr, safe_to_trace);
 	for (tries = 0; tries < 4; tries++) {
 		fd = multi_link(m, &skel, log, 256 * 1024);
 		if (fd >= 0)
@@ -873,14 +875,35 @@ static int probe_rounds(struct probes *p)
 	return 0;
 }
 
+/* Run the probes while the thread of @m creates and closes its links */
+static int probes_beside(struct probes *p, struct multi_loop *m, int *samples)
+{
+	pthread_t thread;
+
+	memset(p->worst, 0, sizeof(p->worst));
+	memset(p->worst_close, 0, sizeof(p->worst_close));
+	m->done = false;
+	*samples = 0;
+	CHECK_EQ(pthread_create(&thread, NULL, multi_loop_main, m), 0);
+	while (!m->done) {
+		CHECK_EQ(probe_once(p), 0);
+		(*samples)++;
+	}
+	pthread_join(thread, NULL);
+	CHECK(!m->err, "%s: %d", m->kprobe ? "kprobe_multi" : "multi-link", m->err);
+	printf("%s on %d functions: created in up to %lld ms, closed in up to %lld ms\n",
+	       m->kprobe ? "kprobe_multi" : "multi-link", m->cnt, m->attach_ms, m->detach_ms);
+	return 0;
+}
+
 static int latency(void)
 {
-	long long alone[2], steady[2], alone_close[2], steady_close[2];
+	long long alone[2], steady[2], kprobe[2], alone_close[2], steady_close[2], kprobe_close[2];
+	long long ref;
 	struct tmulti_fault *skel;
 	struct multi_loop m = {};
 	struct probes p = {};
-	pthread_t thread;
-	int k, fd, samples = 0;
+	int k, fd, samples[2];
 	int err;
 
 	err = setup();
@@ -913,27 +936,27 @@ static int latency(void)
 	close(fd);
 	tmulti_fault__destroy(skel);
 
-	memset(p.worst, 0, sizeof(p.worst));
-	memset(p.worst_close, 0, sizeof(p.worst_close));
-	CHECK_EQ(pthread_create(&thread, NULL, multi_loop_main, &m), 0);
-	while (!m.done) {
-		CHECK_EQ(probe_once(&p), 0);
-		samples++;
-	}
-	pthread_join(thread, NULL);
-	CHECK(!m.err, "multi-link: %d", m.err);
-	printf("multi-link on %d functions: created in up to %lld ms, closed in up to %lld ms\n",
-	       m.cnt, m.attach_ms, m.detach_ms);
+	m.kprobe = true;
+	CHECK_EQ(probes_beside(&p, &m, &samples[0]), 0);
+	memcpy(kprobe, p.worst, sizeof(kprobe));
+	memcpy(kprobe_close, p.worst_close, sizeof(kprobe_close));
+	m.kprobe = false;
+	CHECK_EQ(probes_beside(&p, &m, &samples[1]), 0);
+
 	for (k = 0; k < 2 && p.prog[k]; k++)
 		printf("%s, worst attach (close): %lld (%lld) ms alone, %lld (%lld) ms beside "
-		       "the link, %lld (%lld) ms while it is created and closed (%d samples)\n",
+		       "the link, %lld (%lld) ms while kprobe_multi links are created and closed "
+		       "(%d samples), %lld (%lld) ms while multi-links are (%d samples)\n",
 		       k ? "lsm_cgroup on file_open" : "fentry on bpf_fentry_test2", alone[k],
-		       alone_close[k], steady[k], steady_close[k], p.worst[k], p.worst_close[k],
-		       samples);
-	for (k = 0; k < 2 && p.prog[k]; k++)
-		CHECK(p.worst[k] <= steady[k] + LATENCY_SLACK_MS,
-		      "%s: attach took %lld ms while the multi-link was created and closed, "
-		      "%lld ms beside it", bpf_program__name(p.prog[k]), p.worst[k], steady[k]);
+		       alone_close[k], steady[k], steady_close[k], kprobe[k], kprobe_close[k],
+		       samples[0], p.worst[k], p.worst_close[k], samples[1]);
+	for (k = 0; k < 2 && p.prog[k]; k++) {
+		ref = MAX(kprobe[k], steady[k]);
+		CHECK(p.worst[k] <= ref + LATENCY_SLACK_MS,
+		      "%s: attach took %lld ms while multi-links were created and closed, "
+		      "%lld ms beside kprobe_multi links", bpf_program__name(p.prog[k]),
+		      p.worst[k], ref);
+	}
 	tmulti_fault__destroy(p.skel);
 	if (p.prog[1])
 		close(p.cg);
