@@ -60,6 +60,19 @@ static inline int testmod_unload(void)
 	return syscall(SYS_delete_module, TESTMOD_NAME, O_NONBLOCK) ? -errno : 0;
 }
 
+/* Write @val to the sysfs, debugfs, cgroup or proc file @path; -errno on failure. */
+static inline int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 /* Call every test module function once with argument @a. */
 static inline int testmod_trigger(int a)
 {

@@ -32,19 +32,6 @@
 static struct btf *vmlinux_btf, *module_btf;
 static int module_btf_fd = -1;
 
-/* Write @val to the debugfs or proc file @path; -errno on failure. */
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 /* Let fail-nth reach the GFP_KERNEL allocations of every order, without log noise. */
 static int fault_setup(void)
 {

@@ -5,13 +5,19 @@
  * after the link is closed nothing is left. Prints how long attach and detach took
  * (for information: the benchmark is make bench).
  *
- *   tracing_multi_scale fentry|fexit [N|all]    (N defaults to 1000)
+ *   tracing_multi_scale fentry|fexit [N|all] [memcg]    (N defaults to 1000)
  *
  * "all" takes every candidate function (safe_to_trace() and traceable_functions() in
  * many_funcs.h), as the kernel's kprobe_multi_bench_attach test does with kprobes.
+ *
+ * "memcg" runs in a memory cgroup of its own and checks that the link charges it for
+ * what each target costs the kernel: the target's trampoline, its ftrace_ops and its
+ * image, at least (their sizes from the kernel's BTF).
  */
 #include <ctype.h>
 #include <time.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include "testlib.h"
 #include "many_funcs.h"
 #include "tracing_multi_scale.skel.h"
@@ -59,7 +65,65 @@ static const char *func_name(const struct btf *btf, const char *log)
 	return t ? btf__name_by_offset(btf, t->name_off) : "?";
 }
 
-static int run(bool fexit, int n)
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP		CGROUP_ROOT "/tracing_multi_scale"
+
+/* Move into cgroup CGROUP, with the memory controller on */
+static int memcg_enter(void)
+{
+	char pid[16];
+
+	CHECK(!mount("none", CGROUP_ROOT, "cgroup2", 0, NULL) || errno == EBUSY,
+	      "mount cgroup2: %s", strerror(errno));
+	CHECK_EQ(write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory"), 0);
+	CHECK(!mkdir(CGROUP, 0755) || errno == EEXIST, "mkdir %s: %s", CGROUP, strerror(errno));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	CHECK_EQ(write_file(CGROUP "/cgroup.procs", pid), 0);
+	return 0;
+}
+
+static int memcg_leave(void)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	CHECK_EQ(write_file(CGROUP_ROOT "/cgroup.procs", pid), 0);
+	CHECK(!rmdir(CGROUP), "rmdir %s: %s", CGROUP, strerror(errno));
+	return 0;
+}
+
+/* Bytes charged to CGROUP, or -1 */
+static long long memcg_current(void)
+{
+	FILE *f = fopen(CGROUP "/memory.current", "r");
+	long long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%lld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* What the kernel allocates for each new target at least, from its BTF */
+static long long target_size(const struct btf *btf)
+{
+	static const char *const structs[] = { "bpf_trampoline", "ftrace_ops",
+					       "bpf_tramp_image" };
+	long long sum = 0;
+	unsigned int i;
+	int id;
+
+	for (i = 0; i < sizeof(structs) / sizeof(structs[0]); i++) {
+		id = btf__find_by_name_kind(btf, structs[i], BTF_KIND_STRUCT);
+		CHECK(id > 0, "struct %s not in vmlinux BTF", structs[i]);
+		sum += btf__resolve_size(btf, id);
+	}
+	return sum;
+}
+
+static int run(bool fexit, int n, bool memcg)
 {
 	static __u32 ids[MAX_TARGETS];
 	static __u64 cookies[MAX_TARGETS];	/* the index (the program counts 8192) */
@@ -71,6 +135,7 @@ static int run(bool fexit, int n)
 	int i, fd, base, now, cnt, dropped, retries = 0;
 	struct timespec t0;
 	long attach_ms, detach_ms;
+	long long charged0 = 0, charged;
 
 	CHECK(!n || (n >= 2 && n <= MAX_TARGETS), "N must be 2..%d", MAX_TARGETS);
 	btf = btf__load_vmlinux_btf();
@@ -86,6 +151,8 @@ static int run(bool fexit, int n)
 							     skel->progs.count_entry));
 	prog = fexit ? skel->progs.count_exit : skel->progs.count_entry;
 	bpf_program__set_expected_attach_type(prog, type);
+	if (memcg)
+		CHECK_EQ(memcg_enter(), 0);
 	CHECK_EQ(tracing_multi_scale__load(skel), 0);
 
 	base = enabled_functions();
@@ -97,6 +164,8 @@ static int run(bool fexit, int n)
 	 * before it fails, so one retry is enough unless the log overflows.
 	 */
 	for (;;) {
+		if (memcg)
+			charged0 = memcg_current();
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		fd = link_multi_fd(bpf_program__fd(prog), type, cnt, ids, NULL, cookies, log,
 				   sizeof(log));
@@ -110,6 +179,14 @@ static int run(bool fexit, int n)
 		printf("retry %d: dropped %d targets named in the log, the first (%s): %.*s\n",
 		       retries, dropped, func_name(btf, log), (int)strcspn(log, "\n"), log);
 		CHECK_EQ(enabled_functions(), base);
+	}
+	if (memcg) {
+		charged = memcg_current() - charged0;
+		printf("the link charged %lld bytes to its memory cgroup: %lld per target "
+		       "(trampoline, ftrace_ops and image: %lld bytes)\n", charged,
+		       charged / cnt, target_size(btf));
+		CHECK(charged0 >= 0 && charged >= cnt * target_size(btf),
+		      "the link charged %lld bytes for %d targets", charged, cnt);
 	}
 	now = enabled_functions();
 	CHECK(now == base + cnt, "enabled_functions: %d lines, expected %d + %d", now, base,
@@ -129,6 +206,8 @@ static int run(bool fexit, int n)
 	CHECK_EQ(trigger_fentry_test_funcs(prog), 0);
 	CHECK(skel->bss->hits[0] == 1, "after close: %llu hits", skel->bss->hits[0]);
 	tracing_multi_scale__destroy(skel);
+	if (memcg)
+		CHECK_EQ(memcg_leave(), 0);
 	btf__free(btf);
 	return 0;
 }
@@ -136,11 +215,13 @@ static int run(bool fexit, int n)
 int main(int argc, char **argv)
 {
 	int n = argc > 2 ? (strcmp(argv[2], "all") ? atoi(argv[2]) : 0) : 1000;
+	bool memcg = argc > 3 && !strcmp(argv[3], "memcg");
 
 	libbpf_set_print(print_libbpf_msg);
-	if (argc < 2 || (strcmp(argv[1], "fentry") && strcmp(argv[1], "fexit"))) {
-		fprintf(stderr, "usage: %s fentry|fexit [N]\n", argv[0]);
+	if (argc < 2 || (strcmp(argv[1], "fentry") && strcmp(argv[1], "fexit")) ||
+	    (argc > 3 && !memcg)) {
+		fprintf(stderr, "usage: %s fentry|fexit [N|all] [memcg]\n", argv[0]);
 		return 2;
 	}
-	return run(!strcmp(argv[1], "fexit"), n) ? 1 : 0;
+	return run(!strcmp(argv[1], "fexit"), n, memcg) ? 1 : 0;
 }
