@@ -729,9 +729,9 @@ static int livepatch(void)
  * long: the probes' worst attach beside the multi-links must stay within
  * LATENCY_SLACK_MS or a quarter (the worst of a few samples is noisy) of their worst
  * attach beside the kprobe_multi links (or beside a multi-link that stays, if that is
- * slower: every traced call costs more then). Closing them is reported,
- * not checked: it waits for an RCU tasks grace period, which takes longer while the
- * multi-link's images are retired through RCU tasks.
+ * slower: every traced call costs more then). Closing them is reported, not checked:
+ * it waits for an RCU tasks grace period, which takes longer while the multi-link's
+ * images are retired through RCU tasks.
  */
 #define LATENCY_ROUNDS		10	/* of each probe, alone and beside a link */
 #define LATENCY_MULTI_ROUNDS	2	/* multi-links created and closed */

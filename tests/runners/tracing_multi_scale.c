@@ -106,7 +106,7 @@ static long long memcg_current(void)
 	return n;
 }
 
-/* What the kernel allocates for each new target at least, from its BTF */
+/* What the kernel allocates for each new target at least, from its BTF; -1 if unknown */
 static long long target_size(const struct btf *btf)
 {
 	static const char *const structs[] = { "bpf_trampoline", "ftrace_ops",
@@ -117,7 +117,8 @@ static long long target_size(const struct btf *btf)
 
 	for (i = 0; i < sizeof(structs) / sizeof(structs[0]); i++) {
 		id = btf__find_by_name_kind(btf, structs[i], BTF_KIND_STRUCT);
-		CHECK(id > 0, "struct %s not in vmlinux BTF", structs[i]);
+		if (id <= 0 || btf__resolve_size(btf, id) <= 0)
+			return -1;
 		sum += btf__resolve_size(btf, id);
 	}
 	return sum;
@@ -135,7 +136,7 @@ static int run(bool fexit, int n, bool memcg)
 	int i, fd, base, now, cnt, dropped, retries = 0;
 	struct timespec t0;
 	long attach_ms, detach_ms;
-	long long charged0 = 0, charged;
+	long long charged0 = 0, charged, per_target = 0;
 
 	CHECK(!n || (n >= 2 && n <= MAX_TARGETS), "N must be 2..%d", MAX_TARGETS);
 	btf = btf__load_vmlinux_btf();
@@ -151,8 +152,11 @@ static int run(bool fexit, int n, bool memcg)
 							     skel->progs.count_entry));
 	prog = fexit ? skel->progs.count_exit : skel->progs.count_entry;
 	bpf_program__set_expected_attach_type(prog, type);
-	if (memcg)
+	if (memcg) {
+		per_target = target_size(btf);
+		CHECK(per_target > 0, "struct sizes not in vmlinux BTF");
 		CHECK_EQ(memcg_enter(), 0);
+	}
 	CHECK_EQ(tracing_multi_scale__load(skel), 0);
 
 	base = enabled_functions();
@@ -184,8 +188,8 @@ static int run(bool fexit, int n, bool memcg)
 		charged = memcg_current() - charged0;
 		printf("the link charged %lld bytes to its memory cgroup: %lld per target "
 		       "(trampoline, ftrace_ops and image: %lld bytes)\n", charged,
-		       charged / cnt, target_size(btf));
-		CHECK(charged0 >= 0 && charged >= cnt * target_size(btf),
+		       charged / cnt, per_target);
+		CHECK(charged0 >= 0 && charged >= cnt * per_target,
 		      "the link charged %lld bytes for %d targets", charged, cnt);
 	}
 	now = enabled_functions();
