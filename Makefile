@@ -21,7 +21,8 @@ help:
 	@echo "                  in turn (tests/suite-fault)"
 	@echo "make check-host   host-side tests under ASan and valgrind (tests/host)"
 	@echo "make check-upstream  the tree's own BPF selftests (test_progs, tests/upstream-subset)"
-	@echo "                  on a kernel built from their config; UPSTREAM_TESTS=all: every test;"
+	@echo "                  and mainline's tracing_multi ones (tests/upstream-mainline/) on a"
+	@echo "                  kernel built from their config; UPSTREAM_TESTS=all: every test;"
 	@echo "                  BASELINE=1: the same with the unpatched tree (kernel and test_progs)"
 	@echo "make check-stock  the unpatched kernel with the patched libbpf/bpftool: tests/suite-stock"
 	@echo "                  (tracing multi-links reported missing, -EOPNOTSUPP)"
@@ -65,14 +66,16 @@ check-host: build
 	@tests/host/run.sh
 
 # Not part of check: a second kernel and the selftests take 30 min or more to build.
+# It also builds and runs mainline's tracing_multi selftests (tests/upstream-mainline/),
+# fetched from Debian sid at the first build; MAINLINE_SELFTESTS=0 leaves them out.
 # BASELINE=1: everything from build/base/linux (the pristine source) into build/base/, to
-# compare with stock 6.12.
+# compare with stock 6.12 (without mainline's tests: stock 6.12 has no tracing multi-links).
 ifeq ($(BASELINE),1)
 check-upstream: VARIANT = upstream
 check-upstream: tree
 	@scripts/tree.sh base
-	@BUILD=$(CURDIR)/build/base VARIANT=upstream scripts/build.sh
-	@BUILD=$(CURDIR)/build/base VARIANT=upstream scripts/vm.sh selftests
+	@BUILD=$(CURDIR)/build/base VARIANT=upstream MAINLINE_SELFTESTS=0 scripts/build.sh
+	@BUILD=$(CURDIR)/build/base VARIANT=upstream MAINLINE_SELFTESTS=0 scripts/vm.sh selftests
 else
 check-upstream:
 	@$(MAKE) --no-print-directory build VARIANT=upstream

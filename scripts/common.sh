@@ -22,6 +22,8 @@ TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants)
 TOUT=$BUILD/tests-$VARIANT		# test module, BPF objects, runners
 SELFTESTS=$TREE/tools/testing/selftests/bpf	# the tree's own BPF selftests (upstream variant)
 STOUT=$BUILD/selftests-$VARIANT		# their test_progs, BPF objects, bpf_testmod.ko
+MAINLINE=$BUILD/mainline			# mainline's tracing_multi selftests (fetch-mainline.sh)
+MAINLINE_SELFTESTS=${MAINLINE_SELFTESTS:-1}	# VARIANT=upstream: build and run them too
 LOGS=$BUILD/logs
 JOBS=${JOBS:-$(nproc)}
 

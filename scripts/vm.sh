@@ -8,8 +8,9 @@
 #   vm.sh bench      tests/guest/bench.sh (BENCH_N, BENCH_REPS, BENCH_METHODS, BENCH_TIMEOUT),
 #                    then scripts/bench-report.py writes build/bench/<date>-<series head>/
 #   vm.sh selftests  (VARIANT=upstream) the tree's test_progs, shared over 9p, on the
-#                    tests of tests/upstream-subset, or UPSTREAM_TESTS (a test_progs -t
-#                    list, or "all"); prints test_progs' Summary line
+#                    tests of tests/upstream-subset (and of tests/upstream-mainline/subset
+#                    without its skip list, unless MAINLINE_SELFTESTS=0), or UPSTREAM_TESTS
+#                    (a test_progs -t list, or "all"); prints test_progs' Summary line
 # The kernel console goes to build/logs/vm-$VARIANT-MODE/console.log, the guest's own
 # output (TAP lines, demo output) to output.log next to it and to the terminal.
 . "$(dirname "$0")/common.sh"
@@ -53,6 +54,9 @@ fi
 
 # Kernel console lines that fail a run whatever the tests said.
 SPLATS='WARNING:|BUG:|Oops|general protection fault|Kernel panic|KASAN|UBSAN|kmemleak:.*(suspected|unreferenced)|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu.*stall|soft lockup|blocked for more than'
+
+# The entries of a list file (tests/upstream-subset and the like), without comments.
+list() { grep -Ev '^[[:space:]]*(#|$)' "$1"; }
 
 # Copy the shared libraries ldd names for a host binary into the initramfs.
 add_libs() {
@@ -150,6 +154,8 @@ summarize_selftests() {
 	tr -d '\r' <"$RUN_DIR/output.log" >"$out"
 	summary=$(grep -E '^Summary: [0-9]+/[0-9]+ PASSED, [0-9]+ SKIPPED, [0-9]+ FAILED$' "$out" || true)
 	grep -E '^#[0-9/]+ +[^ ].*:FAIL$' "$out" | sed 's/^/failed: /' || true
+	[ "$MAINLINE_SELFTESTS" = 1 ] && list "$TOP/tests/upstream-mainline/skip" |
+		while read -r name reason; do echo "not run: $name ($reason)"; done
 	splats=$(grep -E "$SPLATS" "$RUN_DIR/console.log" || true)
 	if [ -n "$splats" ]; then
 		echo "kernel console not clean:"
@@ -169,7 +175,12 @@ rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 APPEND="console=ttyS0 panic=-1 $GUEST_ARGS"
 SHARE=()
 if [ "$MODE" = selftests ]; then
-	UPSTREAM_TESTS=${UPSTREAM_TESTS:-$(grep -Ev '^[[:space:]]*(#|$)' "$TOP/tests/upstream-subset" | paste -sd,)}
+	tests=$(list "$TOP/tests/upstream-subset")
+	if [ "$MAINLINE_SELFTESTS" = 1 ]; then
+		tests+=$'\n'$(list "$TOP/tests/upstream-mainline/subset")
+		APPEND+=" selftests_deny=$(list "$TOP/tests/upstream-mainline/skip" | awk '{ print $1 }' | paste -sd,)"
+	fi
+	UPSTREAM_TESTS=${UPSTREAM_TESTS:-$(paste -sd, <<<"$tests")}
 	APPEND+=" selftests=$UPSTREAM_TESTS"
 	SHARE=(-virtfs "local,path=$STOUT,mount_tag=selftests,security_model=none")
 fi

@@ -6,7 +6,8 @@
 #   the kernel has it (func, module, btf_id, btf_obj_id, target_prog_id, cookie), the link
 #   is the one "bpftool link show" has, pinned where asked, and each target runs the
 #   program with its cookie;
-# - "link create" of a fexit multi program, plain summary;
+# - "link create" of an untyped fexit multi program, plain summary, and what it reads
+#   through the helpers;
 # - removing the pin releases the link and its trampolines.
 . "$(dirname "$0")/attach_multi_lib.sh"
 P=/sys/fs/bpf/attach_multi
@@ -91,5 +92,10 @@ id=$(bpftool -j link show pinned ${L}2 | jq .id)
 [ $rc = 0 ] && [ "$out" = "link $id: trace_fexit_multi, 1 target, pinned ${L}2" ] ||
 	fail "link create: exit $rc, '$out'"
 grep -q '^bpf_fentry_test1 ' $TRACE || fail "fexit: bpf_fentry_test1 not in enabled_functions"
+# am_fexit is untyped: bpf_fentry_test1(1) = 2 through bpf_get_func_arg() and _ret()
+bpftool prog run pinned $P/am_fexit data_in $PKT >/dev/null || fail "prog run am_fexit"
+echo "am_fexit: arg0 $(bss_var $P/am_fexit fexit_arg0) ret $(bss_var $P/am_fexit fexit_ret)"
+[ "$(bss_var $P/am_fexit fexit_arg0)" = 1 ] && [ "$(bss_var $P/am_fexit fexit_ret)" = 2 ] ||
+	fail "am_fexit on bpf_fentry_test1(1): arg0 $(bss_var $P/am_fexit fexit_arg0), ret $(bss_var $P/am_fexit fexit_ret)"
 rm ${L}2
 exit $failed

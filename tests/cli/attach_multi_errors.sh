@@ -6,20 +6,20 @@
 # Two parts, to stay within the suite's per-test timeout under TCG (every attach-multi
 # loads kernel BTF): "$1" = "targets" for bad targets, target files and kernel refusals,
 # "prog" for the program checks, an ambiguous name (the BTF dump takes a while),
-# pinning and a program's second multi-link.
+# pinning and a program's several multi-links.
 . "$(dirname "$0")/attach_multi_lib.sh"
 PART=$1
 case $PART in targets | prog) ;; *) echo "usage: $0 targets|prog"; exit 2 ;; esac
 P=/sys/fs/bpf/attach_multi_errors
 L=/sys/fs/bpf/attach_multi_errors_link
 ERR=/tmp/attach_multi_errors.err
-trap 'rm -rf $P $L $ERR' EXIT
+trap 'rm -rf $P $L ${L}2 ${L}3 $ERR' EXIT
 setup_progs $P
 F=$P/am_fentry
 
-# expect_error WANT CMD...: CMD fails with one Error: line that contains WANT, and
+# expect_refused WANT CMD...: CMD fails with one Error: line that contains WANT, and
 # with -j prints {"error": ...} containing WANT.
-expect_error() {
+expect_refused() {
 	want=$1
 	shift
 	out=$(bpftool "$@" 2>$ERR)
@@ -33,8 +33,24 @@ expect_error() {
 	[ $? != 0 ] || fail "-j $*: exit 0"
 	echo "$out" | jq -e --arg w "$want" '.error | contains($w)' >/dev/null ||
 		fail "-j $*: no error object with '$want': $out"
+}
+
+# expect_error WANT CMD...: refused, and nothing of am_fentry left, nor $L.
+expect_error() {
+	expect_refused "$@"
+	shift
 	check_nothing_left $F "$*"
 	[ ! -e $L ] || fail "$*: $L left"
+}
+
+# Links of program $1 (pinned path) now
+link_count() { links_of "$1" | jq length; }
+
+# Wait until function $1 is not in enabled_functions (a link released through bpffs is
+# freed from a workqueue)
+wait_untraced() {
+	i=0
+	while grep -q "^$1 " $TRACE && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 }
 
 A="prog attach-multi pinned $F fentry"
@@ -53,11 +69,14 @@ part_targets() {
 	expect_error "prog $(prog_id $P/tgt/tc_a): function 'no_such_sub' matches no function" \
 		$A prog pinned $P/tgt/tc_a no_such_sub pinned $L
 	expect_error "invalid cookie 'x1'" $A bpf_fentry_test1 cookie x1 pinned $L
-	# The kernel refuses bpf_fentry_test2 for am_fexit, which reads the return value where
-	# int f(int) has it: its log line comes with the function's name.
-	expect_error "can't attach to 'bpf_fentry_test2': " \
-		prog attach-multi pinned $P/am_fexit fexit bpf_fentry_test1 bpf_fentry_test2 pinned $L
-	grep -q "return" $ERR || fail "prototype mismatch: no kernel log line: $(cat $ERR)"
+	# The kernel refuses a target by prototype: am_fmod_ret, typed (loaded against
+	# bpf_modify_return_test(int a, int *b)), reads arg0 as an int, and
+	# tmulti_errno_obj(struct tmulti_test_obj *), error-injectable as fmod_ret needs,
+	# has a pointer there: its log line comes with the function's name.
+	expect_error "can't attach to 'tmulti_testmod:tmulti_errno_obj': " \
+		prog attach-multi pinned $P/am_fmod_ret fmod_ret bpf_modify_return_test \
+		tmulti_testmod:tmulti_errno_obj pinned $L
+	grep -q "arg0" $ERR || fail "prototype mismatch: no kernel log line: $(cat $ERR)"
 	# A kernel function the program can't run on: fmod_ret only on error-injectable ones
 	expect_error "can't attach to 'bpf_fentry_test2': " \
 		prog attach-multi pinned $P/am_fmod_ret fmod_ret bpf_fentry_test2 pinned $L
@@ -105,15 +124,29 @@ part_prog() {
 		$A bpf_fentry_test1 pinned $P/am_fexit
 	expect_error "unexpected 'extra' after pinned FILE" $A bpf_fentry_test1 pinned $L extra
 
-	# A program makes one tracing multi-link: a second one fails with EEXIST, also after
-	# the first is gone.
+	# A program makes several tracing multi-links on functions it doesn't trace yet,
+	# and can trace a function again once its link is gone; not twice at once (EBUSY).
 	bpftool prog attach-multi pinned $F fentry bpf_fentry_test1 pinned $L >/dev/null ||
 		fail "first attach"
+	bpftool prog attach-multi pinned $F fentry bpf_fentry_test2 pinned ${L}2 >/dev/null ||
+		fail "second link, another function"
+	[ "$(link_count $F)" = 2 ] || fail "two links: $(links_of $F)"
+	expect_refused "am_fentry" $A bpf_fentry_test3 bpf_fentry_test1 pinned ${L}3
+	grep -qiE "busy|already|-16" $ERR || fail "overlap: not said to be busy: $(cat $ERR)"
+	[ ! -e ${L}3 ] || fail "overlap: ${L}3 pinned"
+	[ "$(link_count $F)" = 2 ] || fail "overlap: links $(links_of $F)"
+	grep -q "^bpf_fentry_test3 " $TRACE && fail "overlap: bpf_fentry_test3 left traced"
 	rm -f $L
-	i=0
-	while [ -n "$(cat $TRACE)" ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
-	expect_error "program 'am_fentry' already made its tracing multi-link" \
-		$A bpf_fentry_test1 pinned $L
+	wait_untraced bpf_fentry_test1
+	bpftool prog attach-multi pinned $F fentry bpf_fentry_test1 pinned $L >/dev/null ||
+		fail "attach again after the link is gone"
+	# bpf_fentry_test1 and _2 run once each, both with cookie 0
+	bpftool prog run pinned $F data_in $PKT >/dev/null || fail "prog run $F"
+	[ "$(hits $F 0)" = 2 ] || fail "after re-attach: $(hits $F 0) hits, expected 2"
+	rm -f $L ${L}2
+	wait_untraced bpf_fentry_test1
+	wait_untraced bpf_fentry_test2
+	check_nothing_left $F "several links"
 }
 
 part_$PART

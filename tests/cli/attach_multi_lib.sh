@@ -37,6 +37,13 @@ hits() {
 			if $s == "bad" then .bad_cookie else .hits[$s | tonumber] end'
 }
 
+# Global variable $2 of the attach_multi.bpf.c program $1
+bss_var() {
+	map=$(bpftool -j prog show pinned "$1" | jq '.map_ids[0]')
+	bpftool -j map dump id "$map" |
+		jq --arg v "$2" '.[0].formatted.value[".bss"] | add | .[$v]'
+}
+
 # What "bpftool prog run" of tc program $1 returns: am_subprog(len) = len + 1, len + 100
 # while replaced
 tc_ret() { bpftool -j prog run pinned "$1" data_in $PKT | jq .retval; }

@@ -111,24 +111,24 @@ int main(int argc, char **argv)
 	/* patterns: skipped functions, module:pattern, duplicates, limits */
 	t = resolve(index, "bpf_fentry_test?", NULL, 0, 0, 0, 3, NULL);
 	CHECK(t.skipped >= 6, "bpf_fentry_test4..9 are not in the file: %zu skipped", t.skipped);
-	CHECK(t.names && !t.mods[0] && t.tgt_fds[0] == 0 && !t.strict[0], "vmlinux, by pattern");
+	CHECK(t.names && !t.mods[0] && t.fds[0] == 0 && !t.strict[0], "vmlinux, by pattern");
 	tracing_multi_targets__free(&t);
 	t = resolve(index, "tmulti_testmod:tmulti_*", NULL, 0, 0, 0, 4,  NULL);
 	CHECK(t.skipped >= 3, "notrace, 13 args, big struct: %zu skipped", t.skipped);
-	CHECK(t.tgt_fds[0] == 42 && !strcmp(t.mods[0], "tmulti_testmod"), "module target");
+	CHECK(t.fds[0] == 42 && !strcmp(t.mods[0], "tmulti_testmod"), "module target");
 	tracing_multi_targets__free(&t);
 	expect(index, "bpf_fentry_test1,bpf_fentry_test*,tmulti_testmod:*,bpf_fentry_test1",
 	       NULL, 0, 0, 0, 7, NULL);
 	expect(index, "*", NULL, 0, 0, 0, 7, NULL);
 	expect(index, "tmulti_testmod:tmulti_test_*,bpf_fentry_test?", NULL, 0, 1, 0, 1, NULL);
-	expect(index, "last_line_without_newline*", NULL, 0, 0, -ENOENT, 0,
+	expect(index, "last_line_without_newline*", NULL, 0, 0, -EINVAL, 0,
 	       "matches no traceable function");
 	expect(index, "bpf_fentry_test7", NULL, 0, 0, -EINVAL, 0,
 	       "not in available_filter_functions");
 
 	/* names: strict */
 	t = resolve(index, NULL, names, 3, 0, 0, 3, NULL);
-	CHECK(t.strict[0] && t.strict[1] && t.tgt_fds[1] == 42, "names are strict");
+	CHECK(t.strict[0] && t.strict[1] && t.fds[1] == 42, "names are strict");
 	tracing_multi_targets__free(&t);
 	expect(index, NULL, twice, 2, 0, -EINVAL, 0, "listed twice");
 	expect(index, NULL, wild, 1, 0, -ENOENT, 0, "'bpf_fentry_test*' not found");

@@ -76,6 +76,33 @@ noinline int tmulti_skb_len(struct sk_buff *skb)
 	return skb->len;
 }
 
+/*
+ * Error-injectable like tmulti_test_int, but its argument is a pointer: an fmod_ret
+ * multi program that reads an int there is refused by prototype alone. Never called.
+ */
+noinline int tmulti_errno_obj(struct tmulti_test_obj *obj)
+{
+	return obj ? obj->id : -EINVAL;
+}
+ALLOW_ERROR_INJECTION(tmulti_errno_obj, ERRNO);
+
+/*
+ * Return values of 16 bytes: the BTF verifier of a tracing program takes no struct
+ * return value at all, and an integer one of more than 8 bytes only without fexit.
+ * __noclone: gcc must not call a renamed clone from the trigger.
+ */
+noinline __noclone struct tmulti_big tmulti_ret_big(int a)
+{
+	struct tmulti_big big = { .lo = a, .hi = -a };
+
+	return big;
+}
+
+noinline __noclone unsigned __int128 tmulti_ret_u128(int a)
+{
+	return (unsigned __int128)a << 64 | (unsigned int)a;
+}
+
 /* fmod_ret takes security_*() functions by their name */
 noinline void security_tmulti_void(int a)
 {
@@ -102,6 +129,7 @@ noinline int tmulti_bad_big_arg(struct tmulti_bad_big big)
 }
 
 static long results[4];
+static long big_results;	/* keeps the calls of tmulti_ret_big() and tmulti_ret_u128() */
 static struct dentry *dir;
 
 static ssize_t trigger_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)
@@ -117,6 +145,7 @@ static ssize_t trigger_write(struct file *file, const char __user *buf, size_t l
 	results[1] = tmulti_test_long(a, 1000);
 	results[2] = tmulti_test_obj(&obj, a);
 	results[3] = tmulti_test_sleepable(a);
+	WRITE_ONCE(big_results, tmulti_ret_big(a).hi + (long)(tmulti_ret_u128(a) >> 64));
 	mutex_unlock(&results_lock);
 	return len;
 }

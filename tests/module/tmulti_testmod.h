@@ -43,5 +43,18 @@ bool tmulti_ret_bool(int a);
 void *tmulti_ret_ptr(int a);
 int tmulti_ret_true(int a);
 void security_tmulti_void(int a);
+/* int ERRNO like tmulti_test_int, its argument a pointer */
+int tmulti_errno_obj(struct tmulti_test_obj *obj);
+
+/*
+ * Return values of 16 bytes (in rax:rdx), more than the 8 an fexit trampoline keeps
+ * (tests/runners/tracing_multi.c errno_table); called by the trigger, results unused.
+ */
+struct tmulti_big {
+	long lo, hi;
+};
+
+struct tmulti_big tmulti_ret_big(int a);
+unsigned __int128 tmulti_ret_u128(int a);
 
 #endif

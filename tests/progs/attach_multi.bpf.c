@@ -15,7 +15,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 __u64 hits[SLOTS];
 __u64 bad_cookie;
-int fexit_arg0, fexit_ret;
+int fexit_arg0, fexit_ret, fmod_arg0;
 
 static __always_inline void count(void *ctx)
 {
@@ -35,23 +35,32 @@ int BPF_PROG(am_fentry)
 	return 0;
 }
 
-/* Reads arg0 and the return value as in int bpf_fentry_test1(int): a target that
- * stores its return value elsewhere (more arguments) is refused by the kernel.
+/*
+ * Loaded untyped (no load-time prototype): arg0 and the return value through the
+ * helpers, which find them in each target's own prototype.
  */
 SEC("fexit.multi/bpf_fentry_test1")
-int BPF_PROG(am_fexit, int a, int ret)
+int BPF_PROG(am_fexit)
 {
+	__u64 a = 0, ret = 0;
+
 	count(ctx);
-	/* the kernel checks the arguments a program reads */
+	bpf_get_func_arg(ctx, 0, &a);
+	bpf_get_func_ret(ctx, &ret);
 	fexit_arg0 = a;
 	fexit_ret = ret;
 	return 0;
 }
 
+/*
+ * Typed: libbpf loads it against the first function of the section, and the kernel
+ * refuses targets whose arg0 is not an int (or that are not error-injectable).
+ */
 SEC("fmod_ret.multi/bpf_modify_return_test")
 int BPF_PROG(am_fmod_ret, int a)
 {
 	count(ctx);
+	fmod_arg0 = a;
 	return 0;
 }
 

@@ -36,11 +36,32 @@ int BPF_PROG(pattern_noargs)
 }
 
 /*
- * Module targets, named and by pattern; reads arg0 as an int, so the kernel refuses
- * tmulti_test_obj(struct tmulti_test_obj *, int), which the pattern also matches.
+ * Module targets, named and by pattern. Untyped (the section has no load-time target
+ * for it): arg0 and the return value through the helpers, on every match.
  */
 SEC("fexit.multi/tmulti_testmod:tmulti_test_int,tmulti_testmod:tmulti_test_*")
-int BPF_PROG(module_fexit, int a, int ret)
+int BPF_PROG(module_fexit)
+{
+	__u64 a = 0, ret = 0;
+	int i = record(ctx);
+
+	if (i >= 0) {
+		bpf_get_func_arg(ctx, 0, &a);
+		bpf_get_func_ret(ctx, &ret);
+		args[i] = a;
+		rets[i] = ret;
+	}
+	return 0;
+}
+
+/*
+ * The same, typed by the runner (bpf_program__set_attach_target() to tmulti_test_int):
+ * reads arg0 and the return value as an int, so the kernel refuses the pattern's
+ * tmulti_test_obj(struct tmulti_test_obj *, int) and tmulti_test_long(int, long), whose
+ * return value is after two arguments, and libbpf skips them.
+ */
+SEC("fexit.multi/tmulti_testmod:tmulti_test_int,tmulti_testmod:tmulti_test_*")
+int BPF_PROG(module_fexit_typed, int a, int ret)
 {
 	int i = record(ctx);
 
@@ -70,18 +91,24 @@ int BPF_PROG(manual_arg0, int a)
 	return 0;
 }
 
-/* Sleepable: on functions that may sleep only */
+/* Sleepable: on functions that may sleep only. Untyped: arg0 through the helper */
 SEC("fentry.multi.s/tmulti_testmod:tmulti_test_sleepable")
-int BPF_PROG(sleepable_module, int a)
+int BPF_PROG(sleepable_module)
 {
+	__u64 a = 0;
 	int i = record(ctx);
 
-	if (i >= 0)
+	if (i >= 0) {
+		bpf_get_func_arg(ctx, 0, &a);
 		args[i] = a;
+	}
 	return 0;
 }
 
-/* Replaces the return value of error-injectable functions by 1000 + cookie */
+/*
+ * Replaces the return value of error-injectable functions by 1000 + cookie. Typed:
+ * libbpf loads fmod_ret.multi against the section's first match.
+ */
 SEC("fmod_ret.multi/tmulti_testmod:tmulti_test_int")
 int BPF_PROG(fmod_ret_module, int a, int ret)
 {
@@ -90,7 +117,7 @@ int BPF_PROG(fmod_ret_module, int a, int ret)
 	return i >= 0 && a == 42 ? 1000 + cookies[i] : 0;
 }
 
-/* Matches nothing: the load fails */
+/* Matches nothing: loads (untyped), the attach fails */
 SEC("fentry.multi/no_such_function_*")
 int BPF_PROG(nothing_matches)
 {

@@ -12,7 +12,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define SLOTS 64
 
-__u64 hits[SLOTS], ips[SLOTS], arg0[SLOTS], rets[SLOTS];
+__u64 hits[SLOTS], ips[SLOTS], arg0[SLOTS], rets[SLOTS], nargs[SLOTS];
 __u64 bad_cookie, single_hits;
 int fmod_trigger;	/* fmod_int returns 1000 + slot when called with this argument */
 
@@ -73,7 +73,9 @@ int BPF_PROG(fmod_int, int a, int ret)
 
 /*
  * fexit multi on functions of any prototype: arg0 and the return value through the
- * helpers, which find them from the number of arguments the trampoline stores.
+ * helpers, which find them from the number of arguments the trampoline stores. Reads
+ * nothing of its context directly, so it can also be loaded untyped (the runner loads
+ * its instructions again with attach_btf_id 0).
  */
 SEC("fexit/bpf_fentry_test1")
 int BPF_PROG(fexit_helpers)
@@ -87,6 +89,22 @@ int BPF_PROG(fexit_helpers)
 	bpf_get_func_ret(ctx, &ret);
 	arg0[s] = a;
 	rets[s] = ret;
+	nargs[s] = bpf_get_func_arg_cnt(ctx);
+	return 0;
+}
+
+/* The same for fentry: arg0 and the number of arguments */
+SEC("fentry/bpf_fentry_test1")
+int BPF_PROG(fentry_helpers)
+{
+	__u64 a = 0;
+	int s = slot_of(ctx);
+
+	if (s < 0)
+		return 0;
+	bpf_get_func_arg(ctx, 0, &a);
+	arg0[s] = a;
+	nargs[s] = bpf_get_func_arg_cnt(ctx);
 	return 0;
 }
 

@@ -504,7 +504,7 @@ static int link_tracing_multi(int prog_fd, const struct method *m, const __u32 *
 	attr.link_create.prog_fd = prog_fd;
 	attr.link_create.attach_type = m->attach_type;
 	attr.link_create.tracing_multi.cnt = n;
-	attr.link_create.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
+	attr.link_create.tracing_multi.ids = (__u64)(unsigned long)ids;
 	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
 	return fd < 0 ? -errno : fd;
 }

@@ -121,12 +121,14 @@ static inline int btf_fd_by_name(const char *name)
 	return -ENOENT;
 }
 
-/* BPF_LINK_CREATE of a tracing multi-link (docs/uapi.md), with the kernel's log in @log
- * if it is not NULL; returns the link fd or -errno.
+/*
+ * BPF_LINK_CREATE of a tracing multi-link (docs/uapi.md), with the kernel's log in @log
+ * if it is not NULL, and each target's errno in @errs (cnt entries, written by the kernel
+ * on a failure after it read the arrays) if it is not NULL; returns the link fd or -errno.
  */
-static inline int link_multi_fd(int prog_fd, enum bpf_attach_type type, __u32 cnt,
-			 const __u32 *ids, const __u32 *fds, const __u64 *cookies,
-			 char *log, __u32 log_size)
+static inline int link_multi_fd_errs(int prog_fd, enum bpf_attach_type type, __u32 cnt,
+				     const __u32 *ids, const __u32 *fds, const __u64 *cookies,
+				     char *log, __u32 log_size, __s32 *errs)
 {
 	union bpf_attr attr;
 	int fd;
@@ -135,9 +137,10 @@ static inline int link_multi_fd(int prog_fd, enum bpf_attach_type type, __u32 cn
 	attr.link_create.prog_fd = prog_fd;
 	attr.link_create.attach_type = type;
 	attr.link_create.tracing_multi.cnt = cnt;
-	attr.link_create.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
-	attr.link_create.tracing_multi.tgt_fds = (__u64)(unsigned long)fds;
+	attr.link_create.tracing_multi.ids = (__u64)(unsigned long)ids;
+	attr.link_create.tracing_multi.fds = (__u64)(unsigned long)fds;
 	attr.link_create.tracing_multi.cookies = (__u64)(unsigned long)cookies;
+	attr.link_create.tracing_multi.errs = (__u64)(unsigned long)errs;
 	if (log) {
 		log[0] = 0;
 		attr.link_create.tracing_multi.log_buf = (__u64)(unsigned long)log;
@@ -146,6 +149,14 @@ static inline int link_multi_fd(int prog_fd, enum bpf_attach_type type, __u32 cn
 	}
 	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
 	return fd < 0 ? -errno : fd;
+}
+
+/* The same without errs */
+static inline int link_multi_fd(int prog_fd, enum bpf_attach_type type, __u32 cnt,
+			 const __u32 *ids, const __u32 *fds, const __u64 *cookies,
+			 char *log, __u32 log_size)
+{
+	return link_multi_fd_errs(prog_fd, type, cnt, ids, fds, cookies, log, log_size, NULL);
 }
 
 static int print_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -214,6 +225,30 @@ static inline __u32 prog_id(int prog_fd)
 
 	memset(&info, 0, sizeof(info));
 	return bpf_prog_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
+}
+
+/* The attach BTF object id and attach_btf_id of program @prog_fd (bpf_prog_info) */
+static inline int prog_attach_btf_ids(int prog_fd, __u32 *obj_id, __u32 *btf_id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*obj_id = info.attach_btf_obj_id;
+	*btf_id = info.attach_btf_id;
+	return 0;
+}
+
+/* The id of BTF object @btf_fd, 0 on failure */
+static inline __u32 btf_obj_id(int btf_fd)
+{
+	struct bpf_btf_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_btf_get_info_by_fd(btf_fd, &info, &len) ? 0 : info.id;
 }
 
 /* Links of the program with id @id; 0: of any program. */

@@ -194,8 +194,8 @@ static int wait_enabled(int n)
 
 /*
  * The skeleton with only @prog loaded, as a @type program, and @also (if not NULL) as
- * its section says. A multi program makes one link: each attempt that links takes a
- * fresh one.
+ * its section says. Each attempt that links takes a fresh one: nothing of an earlier
+ * attempt's program is shared.
  */
 static struct tmulti_fault *load_prog(const char *prog, enum bpf_attach_type type,
 				      const char *also)
@@ -486,7 +486,7 @@ static void *info_main(void *arg)
 	__u32 len = sizeof(info);
 
 	info.tracing_multi.count = c->cnt;
-	info.tracing_multi.btf_ids = (__u64)(unsigned long)c->buf;
+	info.tracing_multi.ids = (__u64)(unsigned long)c->buf;
 	c->err = bpf_link_get_info_by_fd(c->link_fd, &info, &len) ? -errno : 0;
 	c->done = true;
 	return NULL;

@@ -5,6 +5,7 @@
  * names, module:func, cookies and explicit BTF IDs, every error with its errno and
  * message, the feature probe, and the cost of resolving names.
  */
+#include <limits.h>
 #include <time.h>
 #include <bpf/libbpf_internal.h>
 #include "testlib.h"
@@ -152,23 +153,54 @@ static int skel_pattern(void)
 }
 
 /*
- * module:func and module:pattern in a section: tmulti_test_obj, whose arg0 is not an
- * int, is matched by the pattern, refused by the kernel and skipped.
+ * module:func and module:pattern in a section, untyped: every tmulti_test_* function,
+ * each run's arg0 and return value through the helpers. Typed by
+ * bpf_program__set_attach_target() (tmulti_test_int), the same section reads them as
+ * ints: the kernel refuses two of the pattern's functions by prototype, and libbpf
+ * skips them.
  */
 static int skel_module(void)
 {
+	/* what the trigger calls them with, and what they return, for 5 */
+	static const struct { const char *func; long arg0, ret; } calls[] = {
+		{ "tmulti_test_int", 5, 6 },
+		{ "tmulti_test_long", 5, 1005 },
+		{ "tmulti_test_obj", -1, 105 },		/* arg0: a pointer */
+		{ "tmulti_test_sleepable", 5, 10 },
+	};
 	struct tmulti_libbpf *skel;
-	int i;
+	struct bpf_program *prog;
+	int i, j;
 
 	CHECK_EQ(testmod_load(), 0);
 	skel = load_one("module_fexit");
 	CHECK(skel, "load");
 	CHECK_EQ(tmulti_libbpf__attach(skel), 0);
+	CHECK_EQ(link_target_count(skel->links.module_fexit), 4);
+	CHECK_EQ(testmod_trigger(5), 0);
+	CHECK_EQ(skel->bss->runs, 4);
+	for (i = 0; i < 4; i++) {
+		j = run_index(skel, calls[i].func);
+		CHECK(j >= 0, "%s did not run", calls[i].func);
+		CHECK(calls[i].arg0 < 0 || (long)skel->bss->args[j] == calls[i].arg0,
+		      "%s: arg0 %lld, expected %ld", calls[i].func,
+		      (long long)skel->bss->args[j], calls[i].arg0);
+		CHECK((long)skel->bss->rets[j] == calls[i].ret, "%s: returned %lld, expected %ld",
+		      calls[i].func, (long long)skel->bss->rets[j], calls[i].ret);
+	}
+	tmulti_libbpf__destroy(skel);
+
+	skel = open_one("module_fexit_typed");
+	CHECK(skel, "open");
+	prog = skel->progs.module_fexit_typed;
+	CHECK_EQ(bpf_program__set_attach_target(prog, 0, "tmulti_test_int"), 0);
+	CHECK_EQ(tmulti_libbpf__load(skel), 0);
+	CHECK_EQ(tmulti_libbpf__attach(skel), 0);
 	/*
 	 * tmulti_test_int and _sleepable; not _obj (arg0 is a pointer) nor _long: its
 	 * return value is in the slot after its second argument, not the second one
 	 */
-	CHECK_EQ(link_target_count(skel->links.module_fexit), 2);
+	CHECK_EQ(link_target_count(skel->links.module_fexit_typed), 2);
 	CHECK_EQ(testmod_trigger(5), 0);
 	CHECK_EQ(skel->bss->runs, 2);
 	i = run_index(skel, "tmulti_test_int");
@@ -234,7 +266,7 @@ static int names_cookies(void)
 	return 0;
 }
 
-/* opts.btf_ids + opts.tgt_fds, as the kernel takes them */
+/* opts.ids + opts.fds, as the kernel takes them */
 static int btf_ids_fds(void)
 {
 	struct btf *vmlinux_btf, *mod_btf;
@@ -242,7 +274,7 @@ static int btf_ids_fds(void)
 	struct bpf_link *link;
 	__u32 ids[2], fds[2];
 	__u64 cookies[2] = { 7, 8 };
-	LIBBPF_OPTS(bpf_tracing_multi_opts, opts, .btf_ids = ids, .tgt_fds = fds,
+	LIBBPF_OPTS(bpf_tracing_multi_opts, opts, .ids = ids, .fds = fds,
 		    .cookies = cookies, .cnt = 2);
 	int mod_fd;
 
@@ -337,13 +369,13 @@ static int errors(void)
 	static const char *mismatch[] = { "bpf_fentry_test1", MOD ":tmulti_test_obj" };
 	static const char *deny[] = { "bpf_fentry_test1", "migrate_disable" };
 	static const __u32 ids[] = { 1 };
+	static const __u32 two_ids[] = { 1, 1 };
 	static const __u32 fds[] = { 0 };
 	static const __u64 cookies[] = { 1 };
 	LIBBPF_OPTS(bpf_tracing_multi_opts, opts);
-	__u32 *many;
 	struct tmulti_libbpf *skel, *single;
 	struct bpf_program *p;
-	struct bpf_link *link;
+	struct bpf_link *link, *link2;
 
 	CHECK_EQ(testmod_load(), 0);
 	libbpf_set_print(capture_print);
@@ -362,10 +394,10 @@ static int errors(void)
 	opts.cookies = cookies;
 	CHECK_EQ(expect_fail(p, "bpf_fentry_test1", &opts, EINVAL, "with a pattern"), 0);
 	opts.cookies = NULL;
-	opts.tgt_fds = fds;
+	opts.fds = fds;
 	opts.syms = one;
 	opts.cnt = 1;
-	CHECK_EQ(expect_fail(p, NULL, &opts, EINVAL, "opts.tgt_fds goes with opts.btf_ids"), 0);
+	CHECK_EQ(expect_fail(p, NULL, &opts, EINVAL, "opts.fds goes with opts.ids"), 0);
 	memset(&opts, 0, sizeof(opts));
 	opts.sz = sizeof(opts);
 
@@ -374,7 +406,7 @@ static int errors(void)
 			     "invalid tracing multi target"), 0);
 	CHECK_EQ(expect_fail(p, ":bpf_fentry_test1", NULL, EINVAL, "invalid tracing multi target"),
 		 0);
-	CHECK_EQ(expect_fail(p, "no_such_function_*", NULL, ENOENT,
+	CHECK_EQ(expect_fail(p, "no_such_function_*", NULL, EINVAL,
 			     "pattern 'no_such_function_*' matches no traceable function"), 0);
 	CHECK_EQ(expect_fail(p, "bpf_fentry_test1,no_such_function", NULL, ENOENT,
 			     "function 'no_such_function' not found"), 0);
@@ -411,16 +443,18 @@ static int errors(void)
 	/* explicit BTF IDs the kernel refuses: the target and the kernel's reason */
 	memset(&opts, 0, sizeof(opts));
 	opts.sz = sizeof(opts);
-	opts.btf_ids = ids;	/* the first type of vmlinux BTF is no function */
+	opts.ids = ids;	/* the first type of vmlinux BTF is no function */
 	opts.cnt = 1;
 	CHECK_EQ(expect_fail(p, NULL, &opts, EINVAL, "can't attach to 'target 0 (btf_id 1)'"), 0);
-	/* more targets than the kernel takes (1 << 20, as for kprobe_multi) */
-	many = calloc((1 << 20) + 1, sizeof(*many));
-	CHECK(many, "calloc");
-	opts.btf_ids = many;
+	/*
+	 * More targets than the kernel takes (1 << 20, as for kprobe_multi): refused before
+	 * the arrays are read (two entries here, as mainline's selftest does with INT_MAX).
+	 */
+	opts.ids = two_ids;
 	opts.cnt = (1 << 20) + 1;
-	CHECK_EQ(expect_fail(p, NULL, &opts, E2BIG, "failed to attach"), 0);
-	free(many);
+	CHECK_EQ(expect_fail(p, NULL, &opts, E2BIG, "the kernel takes at most"), 0);
+	opts.cnt = INT_MAX;
+	CHECK_EQ(expect_fail(p, NULL, &opts, E2BIG, "the kernel takes at most"), 0);
 
 	/* not a multi program, not loaded */
 	single = load_one("single_fentry");
@@ -434,10 +468,28 @@ static int errors(void)
 			     "was it loaded?"), 0);
 	tmulti_libbpf__destroy(single);
 
-	/* after all this, the program still attaches, once */
+	/*
+	 * After all this, the program still attaches; again to other functions, not to
+	 * one it is attached to (the message names it), and again once the link is gone.
+	 */
+	clear_msgs();
 	link = bpf_program__attach_tracing_multi(p, "bpf_fentry_test1", NULL);
 	CHECK(link, "attach: %d %s", -errno, msgs);
-	CHECK_EQ(expect_fail(p, "bpf_fentry_test2", NULL, EEXIST, "failed to attach"), 0);
+	/* bpf_fentry_test2() is the other one whose arg0 is an int, as manual_arg0 reads */
+	link2 = bpf_program__attach_tracing_multi(p, "bpf_fentry_test2", NULL);
+	CHECK(link2, "second link, another function: %d %s", -errno, msgs);
+	CHECK_EQ(expect_fail(p, "bpf_fentry_test1", NULL, EBUSY,
+			     "can't attach to 'bpf_fentry_test1'"), 0);
+	CHECK_EQ(trigger_fentry_test_funcs(p), 0);
+	CHECK_EQ(skel->bss->runs, 2);
+	CHECK_EQ(run_index(skel, "bpf_fentry_test4"), -1);
+	bpf_link__destroy(link);
+	clear_msgs();
+	link = bpf_program__attach_tracing_multi(p, "bpf_fentry_test1", NULL);
+	CHECK(link, "attach again: %d %s", -errno, msgs);
+	CHECK_EQ(trigger_fentry_test_funcs(p), 0);
+	CHECK_EQ(skel->bss->runs, 4);
+	bpf_link__destroy(link2);
 	bpf_link__destroy(link);
 	tmulti_libbpf__destroy(skel);
 	return 0;
@@ -445,61 +497,63 @@ static int errors(void)
 
 static int prog_attach_btf(struct bpf_program *prog, __u32 *obj_id, __u32 *btf_id)
 {
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-		return -errno;
-	*obj_id = info.attach_btf_obj_id;
-	*btf_id = info.attach_btf_id;
-	return 0;
+	return prog_attach_btf_ids(bpf_program__fd(prog), obj_id, btf_id);
 }
 
 /*
- * The load-time target of a section is the first function it resolves to: in BTF order
- * for a pattern, the first name if it comes first. Nothing matched: the load fails.
+ * fentry.multi and fexit.multi sections load untyped: attach_btf_id is the kernel's stub
+ * bpf_multi_func (a vmlinux id), the attach BTF vmlinux, or the module all the section's
+ * functions are in. fmod_ret.multi needs a load-time target: the first function the
+ * section resolves to. A section that matches nothing loads, and fails to attach.
  */
 static int load_target(void)
 {
 	struct btf *vmlinux_btf, *mod_btf;
 	struct tmulti_libbpf *skel;
-	__u32 obj_id, btf_id, first = 0;
-	char name[32];
-	int i, id;
+	__u32 obj_id = 0, btf_id = 0, mod_obj_id;
+	struct bpf_link *link;
+	int stub, mod_fd;
 
 	CHECK_EQ(testmod_load(), 0);
 	vmlinux_btf = btf__load_vmlinux_btf();
 	CHECK(vmlinux_btf, "vmlinux BTF");
 	mod_btf = btf__load_module_btf(MOD, vmlinux_btf);
 	CHECK(mod_btf, "module BTF");
-	for (i = 1; i <= 9; i++) {
-		snprintf(name, sizeof(name), "bpf_fentry_test%d", i);
-		id = btf__find_by_name_kind(vmlinux_btf, name, BTF_KIND_FUNC);
-		CHECK(id > 0, "%s", name);
-		if (!first || (__u32)id < first)
-			first = id;
-	}
+	stub = btf__find_by_name_kind(vmlinux_btf, "bpf_multi_func", BTF_KIND_FUNC);
+	CHECK(stub > 0, "no bpf_multi_func in vmlinux BTF");
+	mod_fd = btf_fd_by_name(MOD);
+	CHECK(mod_fd >= 0, "module BTF fd");
+	mod_obj_id = btf_obj_id(mod_fd);
+	CHECK(mod_obj_id, "module BTF id");
+	close(mod_fd);
 
 	skel = load_one("pattern_noargs");
 	CHECK(skel, "load");
 	CHECK_EQ(prog_attach_btf(skel->progs.pattern_noargs, &obj_id, &btf_id), 0);
 	CHECK_EQ(obj_id, 1);				/* vmlinux */
-	CHECK_EQ(btf_id, first);
+	CHECK_EQ(btf_id, stub);
 	tmulti_libbpf__destroy(skel);
 
 	skel = load_one("module_fexit");
 	CHECK(skel, "load");
 	CHECK_EQ(prog_attach_btf(skel->progs.module_fexit, &obj_id, &btf_id), 0);
+	CHECK_EQ(btf_id, stub);
+	CHECK_EQ(obj_id, mod_obj_id);
+	tmulti_libbpf__destroy(skel);
+
+	skel = load_one("fmod_ret_module");
+	CHECK(skel, "load");
+	CHECK_EQ(prog_attach_btf(skel->progs.fmod_ret_module, &obj_id, &btf_id), 0);
 	CHECK_EQ(btf_id, btf__find_by_name_kind(mod_btf, "tmulti_test_int", BTF_KIND_FUNC));
-	CHECK(obj_id != 1 && obj_id != 0, "module function, BTF object %u", obj_id);
+	CHECK_EQ(obj_id, mod_obj_id);
 	tmulti_libbpf__destroy(skel);
 
 	libbpf_set_print(capture_print);
+	skel = load_one("nothing_matches");
+	CHECK(skel, "load");
 	clear_msgs();
-	skel = open_one("nothing_matches");
-	CHECK(skel, "open");
-	CHECK_EQ(tmulti_libbpf__load(skel), -ENOENT);
+	link = bpf_program__attach(skel->progs.nothing_matches);
+	CHECK(!link && errno == EINVAL, "attach: %p, errno %d", link, errno);
 	CHECK_MSG("prog 'nothing_matches': pattern 'no_such_function_*' matches no traceable function");
 	tmulti_libbpf__destroy(skel);
 	btf__free(mod_btf);
@@ -564,9 +618,9 @@ static int resolve_cost(void)
 	t_names = cpu_ms() - t0;
 	CHECK_EQ(t.cnt, 1000);
 	for (i = 0; i < 1000; i++)
-		CHECK(t.btf_ids[i] == all.btf_ids[i] && t.tgt_fds[i] == all.tgt_fds[i],
-		      "%s resolved to %u/%u, the pattern to %u/%u", names[i], t.btf_ids[i],
-		      t.tgt_fds[i], all.btf_ids[i], all.tgt_fds[i]);
+		CHECK(t.ids[i] == all.ids[i] && t.fds[i] == all.fds[i],
+		      "%s resolved to %u/%u, the pattern to %u/%u", names[i], t.ids[i],
+		      t.fds[i], all.ids[i], all.fds[i]);
 
 	printf("CPU ms: load kernel BTFs %.1f, index %.1f, pattern '*' (1000) incl. reading available_filter_functions %.1f, 1000 names %.1f\n",
 	       t_btf, t_index, t_avail, t_names);
@@ -586,10 +640,10 @@ static int resolve_cost(void)
 }
 
 /*
- * The feature probe says yes here, and multi programs load and attach with no message
- * about it. Asked about an attach type this kernel refuses for a tracing program, it
- * gets the verifier's -ENOTSUPP that 6.12 without the series gives for
- * BPF_TRACE_FENTRY_MULTI, and says no.
+ * The feature probe (an untyped load) says yes here for fentry and fexit multi, and
+ * multi programs load and attach with no message about it. Asked about an attach type
+ * this kernel refuses for a tracing program, or one of mainline's values it reserves
+ * (EINVAL at load), it says no.
  */
 static int probe(void)
 {
@@ -597,7 +651,11 @@ static int probe(void)
 	struct bpf_link *link;
 
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FENTRY_MULTI), 1);
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FEXIT_MULTI), 1);
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_KPROBE_SESSION), 0);
+	/* mainline's values this kernel reserves */
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FSESSION), 0);
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FSESSION_MULTI), 0);
 
 	libbpf_set_print(capture_print);
 	clear_msgs();
@@ -654,8 +712,10 @@ static int no_kernel_support(void)
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FENTRY_MULTI), 0);
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FEXIT_MULTI), 0);
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_MODIFY_RETURN_MULTI), 0);
-	/* the probe itself works here: a stock attach type loads */
-	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FENTRY), 1);
+	/*
+	 * (The probe loads an untyped program, attach_btf_id 0, which no stock attach type
+	 * of a tracing program takes: there is no stock yes to compare with.)
+	 */
 
 	libbpf_set_print(capture_print);
 

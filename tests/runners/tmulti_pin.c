@@ -80,8 +80,8 @@ static int pin_link(const char *pin, const char *prog_name, enum bpf_attach_type
 	attr.link_create.prog_fd = bpf_program__fd(prog);
 	attr.link_create.attach_type = type;
 	attr.link_create.tracing_multi.cnt = n;
-	attr.link_create.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
-	attr.link_create.tracing_multi.tgt_fds = (__u64)(unsigned long)fds;
+	attr.link_create.tracing_multi.ids = (__u64)(unsigned long)ids;
+	attr.link_create.tracing_multi.fds = (__u64)(unsigned long)fds;
 	attr.link_create.tracing_multi.cookies = (__u64)(unsigned long)cookies;
 	attr.link_create.tracing_multi.log_buf = (__u64)(unsigned long)log;
 	attr.link_create.tracing_multi.log_size = sizeof(log);

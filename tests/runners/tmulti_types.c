@@ -12,7 +12,7 @@
 #define TYPES_TRIGGER "/sys/kernel/debug/" TESTMOD_NAME "/types"
 
 static struct btf *vmlinux_btf, *module_btf;
-static int module_btf_fd = -1;
+static int module_btf_fd = -1, vmlinux_btf_fd = -1;
 static char log_buf[4096];
 
 static int setup(void)
@@ -24,6 +24,8 @@ static int setup(void)
 	CHECK(module_btf, "module BTF: %d", -errno);
 	module_btf_fd = btf_fd_by_name(TESTMOD_NAME);
 	CHECK(module_btf_fd >= 0, "module BTF fd: %d", module_btf_fd);
+	vmlinux_btf_fd = btf_fd_by_name("vmlinux");
+	CHECK(vmlinux_btf_fd >= 0, "vmlinux BTF fd: %d", vmlinux_btf_fd);
 	return 0;
 }
 
@@ -236,8 +238,9 @@ static int same_struct(void)
 	CHECK(tgt && skel, "load");
 	ids[0] = module_func("tmulti_skb_len");
 	fds[0] = module_btf_fd;
+	/* fd 0 would be the program's attach BTF: the module's */
 	ids[1] = vmlinux_func("consume_skb");
-	fds[1] = 0;
+	fds[1] = vmlinux_btf_fd;
 	ids[2] = subprog_id(tgt, "tc_other");
 	fds[2] = bpf_program__fd(tgt->progs.tc_other);
 	fd = link_multi_fd(bpf_program__fd(skel->progs.skb_walk), BPF_TRACE_FENTRY_MULTI, 3,
@@ -301,7 +304,7 @@ static int fmod_ret(void)
 	int fd, failed = 0;
 
 	CHECK_EQ(setup(), 0);
-	/* a fresh program each time: a program that made a link can't make another */
+	/* a fresh program each time: refused links leave nothing of theirs behind anyway */
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		skel = load("fmod_enomem", BPF_MODIFY_RETURN_MULTI, NULL, NULL);
 		CHECK(skel, "load");
@@ -341,11 +344,10 @@ static int fmod_ret(void)
 static int names(void)
 {
 	struct tmulti_types *skel;
-	int id, n = 0, fd, failed = 0;
+	int id, n = 0, fd, fd2, failed = 0;
 	__u32 i;
 
 	CHECK_EQ(setup(), 0);
-	/* a fresh program each time: a program that made a link can't make another */
 	for (i = 1; i < btf__type_cnt(module_btf); i++) {
 		const struct btf_type *t = btf__type_by_id(module_btf, i);
 
@@ -383,13 +385,13 @@ static int names(void)
 	CHECK_EQ(expect_linked(fd, "bpf_fentry_shadow_test (module)"), 0);
 	CHECK(types_trigger(1) > 0, "trigger");
 	CHECK_EQ(skel->bss->hits, 1);
-	close(fd);
-	/* a program makes one multi link: another for the vmlinux function */
-	tmulti_types__destroy(skel);
-	skel = load("no_args", BPF_TRACE_FENTRY_MULTI, NULL, NULL);
-	CHECK(skel, "load");
-	fd = link_one(skel->progs.no_args, 0, id);
-	CHECK_EQ(expect_linked(fd, "bpf_fentry_shadow_test (vmlinux)"), 0);
+	/*
+	 * and the vmlinux one by the vmlinux BTF fd (0 is the program's attach BTF, the
+	 * module's), in a second link of the program: another function
+	 */
+	fd2 = link_one(skel->progs.no_args, vmlinux_btf_fd, id);
+	CHECK_EQ(expect_linked(fd2, "bpf_fentry_shadow_test (vmlinux)"), 0);
+	close(fd2);
 	close(fd);
 	tmulti_types__destroy(skel);
 	return 0;

@@ -7,6 +7,8 @@
  * links, detach, BPF_PROG_TEST_RUN of the multi types, and a stress test.
  */
 #include <pthread.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -30,7 +32,7 @@ struct multi_attach {
 };
 
 static struct btf *vmlinux_btf, *module_btf;
-static int module_btf_fd = -1;
+static int module_btf_fd = -1, vmlinux_btf_fd = -1;
 
 static int setup(void)
 {
@@ -41,6 +43,8 @@ static int setup(void)
 	CHECK(module_btf, "module BTF: %d", -errno);
 	module_btf_fd = btf_fd_by_name(TESTMOD_NAME);
 	CHECK(module_btf_fd >= 0, "module BTF fd: %d", module_btf_fd);
+	vmlinux_btf_fd = btf_fd_by_name("vmlinux");
+	CHECK(vmlinux_btf_fd >= 0, "vmlinux BTF fd: %d", vmlinux_btf_fd);
 	return 0;
 }
 
@@ -50,7 +54,10 @@ static int func_id(const struct target *t)
 				      BTF_KIND_FUNC);
 }
 
-/* Fill @m with @n targets, target i getting cookie (slot) i. */
+/*
+ * Fill @m with @n targets, target i getting cookie (slot) i. A vmlinux target's fd is 0:
+ * the program's attach BTF, vmlinux for a program loaded against a vmlinux function.
+ */
 static int fill_targets(struct multi_attach *m, const struct target *t, int n)
 {
 	int i, id;
@@ -76,6 +83,16 @@ static int link_multi(struct bpf_program *prog, __u32 cnt, const __u32 *ids,
 {
 	return link_multi_fd(bpf_program__fd(prog), bpf_program__expected_attach_type(prog),
 			     cnt, ids, fds, cookies, log, log_size);
+}
+
+/* Give the vmlinux targets of @m the vmlinux BTF fd: for programs with a module's BTF */
+static void vmlinux_fds(struct multi_attach *m, const struct target *t)
+{
+	__u32 i;
+
+	for (i = 0; i < m->cnt; i++)
+		if (!t[i].module)
+			m->fds[i] = vmlinux_btf_fd;
 }
 
 static int link_targets(struct bpf_program *prog, struct multi_attach *m)
@@ -425,11 +442,12 @@ static int errors(void)
 	CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
 	CHECK_EQ(ftrace_enabled("bpf_fentry_test2"), 0);
 
-	/* Works, then a second link for the same program. */
+	/* Works, then the same targets again while that link lives: EBUSY. */
 	CHECK_EQ(fill_targets(&m, t, 2), 0);
 	fd = link_targets(p, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
-	CHECK_EQ(link_targets(p, &m), -EEXIST);
+	CHECK_EQ(link_targets(p, &m), -EBUSY);
+	CHECK_EQ(count_links(prog_id(bpf_program__fd(p))), 1);
 	close(fd);
 	tracing_multi__destroy(skel);
 	return 0;
@@ -505,8 +523,15 @@ static int noreturn_denied(void)
 	struct multi_attach m;
 
 	CHECK_EQ(setup(), 0);
-	CHECK_EQ(load_and_link("fexit_int", BPF_TRACE_FEXIT_MULTI, t, 2, &skel, &m), -EINVAL);
+	/* fexit_int is loaded against a module function: do_exit by the vmlinux BTF fd */
+	skel = load_one("fexit_int", BPF_TRACE_FEXIT_MULTI);
+	CHECK(skel, "load");
+	CHECK_EQ(fill_targets(&m, t, 2), 0);
+	vmlinux_fds(&m, t);
+	CHECK_EQ(link_targets(skel->progs.fexit_int, &m), -EINVAL);
 	printf("log: %s", m.log);
+	CHECK(strstr(m.log, "target 1 (") && strstr(m.log, "__noreturn"),
+	      "log does not refuse target 1 as __noreturn: %s", m.log);
 	CHECK_EQ(ftrace_enabled("tmulti_test_int"), 0);
 	tracing_multi__destroy(skel);
 	return 0;
@@ -551,20 +576,23 @@ static int coexist_single(void)
 	return 0;
 }
 
-/* bpf_link_info: count first, then the arrays; fdinfo lists every target. */
+/*
+ * bpf_link_info: count and the program's attach BTF object first, then the arrays in the
+ * order of the targets; fdinfo lists every target.
+ */
 static int link_info(void)
 {
 	static const struct target t[] = {
 		{ "bpf_fentry_test1" }, { "tmulti_test_int", true }, { "bpf_fentry_test2" },
 	};
-	__u32 ids[3], obj_ids[3], prog_ids[3], len;
+	__u32 ids[3], obj_ids[3], prog_ids[3], len, attach_obj_id = 0, attach_btf_id = 0;
 	struct bpf_btf_info binfo = {};
 	struct bpf_link_info info;
 	struct tracing_multi *skel;
 	__u64 cookies[3], addrs[3];
 	struct multi_attach m;
 	char path[64], line[256];
-	int fd, i, vmlinux_id, module_id, lines = 0;
+	int fd, i, vmlinux_id, module_id, lines = 0, header = 0, attach_type = -1, cnt = -1;
 	FILE *f;
 
 	CHECK_EQ(setup(), 0);
@@ -586,16 +614,23 @@ static int link_info(void)
 	CHECK_EQ(info.type, BPF_LINK_TYPE_TRACING_MULTI);
 	CHECK_EQ(info.tracing_multi.count, 3);
 	CHECK_EQ(info.tracing_multi.attach_type, BPF_TRACE_FENTRY_MULTI);
+	/* the program's attach BTF: vmlinux here */
+	CHECK_EQ(prog_attach_btf_ids(bpf_program__fd(skel->progs.fentry_arg0), &attach_obj_id,
+				     &attach_btf_id), 0);
+	CHECK_EQ(attach_obj_id, vmlinux_id);
+	CHECK_EQ(info.tracing_multi.btf_obj_id, attach_obj_id);
 
 	memset(&info, 0, sizeof(info));
 	info.tracing_multi.count = 3;
-	info.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
+	info.tracing_multi.ids = (__u64)(unsigned long)ids;
 	info.tracing_multi.btf_obj_ids = (__u64)(unsigned long)obj_ids;
 	info.tracing_multi.tgt_prog_ids = (__u64)(unsigned long)prog_ids;
 	info.tracing_multi.cookies = (__u64)(unsigned long)cookies;
 	info.tracing_multi.addrs = (__u64)(unsigned long)addrs;
 	len = sizeof(info);
 	CHECK_EQ(bpf_link_get_info_by_fd(fd, &info, &len), 0);
+	CHECK_EQ(info.tracing_multi.count, 3);
+	CHECK_EQ(info.tracing_multi.btf_obj_id, attach_obj_id);
 	for (i = 0; i < 3; i++) {
 		CHECK_EQ(ids[i], m.ids[i]);
 		CHECK_EQ(obj_ids[i], t[i].module ? module_id : vmlinux_id);
@@ -606,20 +641,58 @@ static int link_info(void)
 
 	/* Too small a count: what fits, and -ENOSPC. */
 	memset(&info, 0, sizeof(info));
+	memset(ids, 0, sizeof(ids));
 	info.tracing_multi.count = 1;
-	info.tracing_multi.btf_ids = (__u64)(unsigned long)ids;
+	info.tracing_multi.ids = (__u64)(unsigned long)ids;
 	len = sizeof(info);
 	CHECK_EQ(bpf_link_get_info_by_fd(fd, &info, &len) ? -errno : 0, -ENOSPC);
+	CHECK_EQ(ids[0], m.ids[0]);
+	CHECK_EQ(ids[1], 0);
 
+	/*
+	 * fdinfo, mainline's format and a last column of ours: attach_type, cnt, a header,
+	 * then a row per target in the link's order: obj-id, btf-id, cookie, func (%pS,
+	 * " [module]" after a module's), prog-id.
+	 */
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = fopen(path, "r");
 	CHECK(f, "%s", path);
 	while (fgets(line, sizeof(line), f)) {
+		unsigned int obj, btf_id;
+		unsigned long long cookie;
+		char func[128], *tab;
+		size_t n;
+
 		printf("fdinfo: %s", line);
-		for (i = 0; i < 3; i++)
-			lines += !!strstr(line, t[i].func);
+		if (sscanf(line, "attach_type: %d", &attach_type) == 1 ||
+		    sscanf(line, "cnt: %d", &cnt) == 1)
+			continue;
+		if (!strncmp(line, "obj-id\t", 7)) {
+			header++;
+			CHECK(strstr(line, "btf-id") && strstr(line, "cookie") &&
+			      strstr(line, "func") && strstr(line, "prog-id\n"),
+			      "header: %s", line);
+			continue;
+		}
+		if (!header || sscanf(line, "%u %u %llu %127s", &obj, &btf_id, &cookie, func) != 4)
+			continue;
+		CHECK(lines < 3, "more than 3 target rows");
+		i = lines++;
+		n = strlen(t[i].func);
+		CHECK(!strncmp(func, t[i].func, n) && func[n] == '+', "row %d: %s, expected %s",
+		      i, func, t[i].func);
+		CHECK_EQ(obj, t[i].module ? module_id : vmlinux_id);
+		CHECK_EQ(btf_id, m.ids[i]);
+		CHECK_EQ(cookie, 0x100 + i);
+		CHECK(!t[i].module || strstr(line, " [" TESTMOD_NAME "]"), "row %d: no module", i);
+		tab = strrchr(line, '\t');
+		CHECK(tab && !strcmp(tab, "\t 0\n"), "row %d: prog-id is not the last column, 0",
+		      i);
 	}
 	fclose(f);
+	CHECK_EQ(attach_type, BPF_TRACE_FENTRY_MULTI);
+	CHECK_EQ(cnt, 3);
+	CHECK_EQ(header, 1);
 	CHECK_EQ(lines, 3);
 	close(fd);
 	tracing_multi__destroy(skel);
@@ -835,13 +908,21 @@ static int fexit_test_run(void)
 	CHECK_EQ(skel->bss->hits[5], 1);
 	tracing_multi__destroy(skel);
 
-	/* fexit_int reads ret after one int: bpf_fentry_test2 stores it after two args */
-	CHECK_EQ(load_and_link("fexit_int", BPF_TRACE_FEXIT_MULTI, typed, 2, &skel, &m),
-		 -EINVAL);
-	CHECK(strstr(m.log, "target 1 ") && strstr(m.log, "return value"),
-	      "log does not name target 1 and the return value: %s", m.log);
+	/*
+	 * fexit_int reads ret after one int: bpf_fentry_test2 stores it after two args.
+	 * It is loaded against a module function: vmlinux targets by the vmlinux BTF fd.
+	 */
+	skel = load_one("fexit_int", BPF_TRACE_FEXIT_MULTI);
+	CHECK(skel, "load");
+	CHECK_EQ(fill_targets(&m, typed, 2), 0);
+	vmlinux_fds(&m, typed);
+	CHECK_EQ(link_targets(skel->progs.fexit_int, &m), -EINVAL);
+	CHECK(strstr(m.log, "target 1 ") && strstr(m.log, "return value") &&
+	      !strstr(m.log, "target 0 "),
+	      "log does not name target 1 (only) and the return value: %s", m.log);
 	printf("log: %s", m.log);
 	CHECK_EQ(fill_targets(&m, typed_ok, 2), 0);
+	vmlinux_fds(&m, typed_ok);
 	fd = link_targets(skel->progs.fexit_int, &m);
 	CHECK(fd >= 0, "link: %d %s", fd, m.log);
 	CHECK_EQ(trigger_fentry_test_funcs(skel->progs.fexit_int), 0);
@@ -915,6 +996,1040 @@ static int fmod_ret_test_run(void)
 	close(fd);
 	CHECK_EQ(trigger_fentry_test_funcs(p), MODIFY_RETURN_BOTH_RAN);
 	CHECK_EQ(skel->bss->hits[0], 4);
+	tracing_multi__destroy(skel);
+	return 0;
+}
+
+/*
+ * Mainline's attach type values, and ours after them (docs/uapi.md): 57, 58 and 61 are
+ * mainline's names for what this kernel doesn't have, and refuses.
+ */
+_Static_assert(BPF_TRACE_UPROBE_SESSION == 57 && BPF_TRACE_FSESSION == 58 &&
+	       BPF_TRACE_FENTRY_MULTI == 59 && BPF_TRACE_FEXIT_MULTI == 60 &&
+	       BPF_TRACE_FSESSION_MULTI == 61 && BPF_MODIFY_RETURN_MULTI == 62,
+	       "attach type values");
+/* link_create.tracing_multi: mainline's ids, cookies, cnt, then ours */
+_Static_assert(offsetof(union bpf_attr, link_create.tracing_multi.ids) == 16 &&
+	       offsetof(union bpf_attr, link_create.tracing_multi.cookies) == 24 &&
+	       offsetof(union bpf_attr, link_create.tracing_multi.cnt) == 32 &&
+	       offsetof(union bpf_attr, link_create.tracing_multi.fds) == 40 &&
+	       offsetof(union bpf_attr, link_create.tracing_multi.log_level) == 60 &&
+	       offsetof(union bpf_attr, link_create.tracing_multi.errs) == 64,
+	       "link_create.tracing_multi layout");
+#define TRACING_MULTI_PAD	36	/* the 4 bytes after cnt */
+#define TRACING_MULTI_END	72	/* after errs */
+#define UPROBE_MULTI_END	60	/* after uprobe_multi.pid; mainline's path_fd is next */
+_Static_assert(offsetof(union bpf_attr, link_create.uprobe_multi.pid) + 4 == UPROBE_MULTI_END,
+	       "uprobe_multi layout");
+
+#define LOAD_LOG_SIZE	65536
+#define ERRS_UNSET	0x5a5a5a5a	/* what the tests put in errs[] before a call */
+
+/* r0 = 0; exit */
+static const struct bpf_insn ret0_insns[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+/*
+ * Load "return 0" as a @type program of attach type @eatype, load-time target
+ * @btf_id (0: none) of BTF object @btf_obj_fd (0: vmlinux). The fd or -errno.
+ */
+static int load_raw(enum bpf_prog_type type, enum bpf_attach_type eatype, __u32 btf_id,
+		    int btf_obj_fd)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = eatype,
+		    .attach_btf_id = btf_id, .attach_btf_obj_fd = btf_obj_fd);
+	int fd = bpf_prog_load(type, "ret0", "GPL", ret0_insns,
+			       sizeof(ret0_insns) / sizeof(ret0_insns[0]), &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Load the instructions of @prog again (it is loaded: they are relocated, its maps are
+ * the skeleton's) as a @type program against @btf_id (0: untyped) of BTF object
+ * @btf_obj_fd (0: vmlinux), the verifier's log in @log if it is not NULL. The fd or
+ * -errno.
+ */
+static int reload(struct bpf_program *prog, enum bpf_attach_type type, __u32 btf_id,
+		  int btf_obj_fd, char *log, size_t log_size)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type,
+		    .attach_btf_id = btf_id, .attach_btf_obj_fd = btf_obj_fd);
+	int fd;
+
+	if (log) {
+		log[0] = 0;
+		opts.log_buf = log;
+		opts.log_size = log_size;
+		opts.log_level = 1;
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, bpf_program__name(prog), "GPL",
+			   bpf_program__insns(prog), bpf_program__insn_cnt(prog), &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+/* vmlinux's int bpf_multi_func(void): the load-time target of untyped multi programs */
+static int multi_stub_id(void)
+{
+	return btf__find_by_name_kind(vmlinux_btf, "bpf_multi_func", BTF_KIND_FUNC);
+}
+
+static void errs_unset(__s32 *errs, size_t n)
+{
+	while (n--)
+		errs[n] = ERRS_UNSET;
+}
+
+/* Index of the first entry of @errs the kernel wrote, -1 if none */
+static long errs_written(const __s32 *errs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (errs[i] != ERRS_UNSET)
+			return i;
+	return -1;
+}
+
+/* @errs is @want, entry by entry */
+static int check_errs(const __s32 *errs, const __s32 *want, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		CHECK(errs[i] == want[i], "errs[%d] = %d, expected %d", i, errs[i], want[i]);
+	return 0;
+}
+
+/*
+ * Untyped multi programs (attach_btf_id 0, mainline's model): their load-time target is
+ * vmlinux's stub bpf_multi_func(void), which has no argument and no return value slot to
+ * read directly; fmod_ret multi needs a real load-time target.
+ */
+static int untyped_load(void)
+{
+	static const enum bpf_attach_type types[] = {
+		BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI,
+	};
+	struct tracing_multi *skel;
+	struct bpf_program *p;
+	__u32 obj_id = 0, btf_id = 0;
+	int stub, fd, i, id;
+	char *log;
+
+	CHECK_EQ(setup(), 0);
+	stub = multi_stub_id();
+	CHECK(stub > 0, "no FUNC bpf_multi_func in vmlinux BTF");
+	log = malloc(LOAD_LOG_SIZE);
+	CHECK(log, "malloc");
+
+	for (i = 0; i < 2; i++) {
+		fd = load_raw(BPF_PROG_TYPE_TRACING, types[i], 0, 0);
+		CHECK(fd >= 0, "untyped %s: %d", libbpf_bpf_attach_type_str(types[i]), fd);
+		CHECK_EQ(prog_attach_btf_ids(fd, &obj_id, &btf_id), 0);
+		CHECK_EQ(btf_id, stub);
+		CHECK_EQ(obj_id, 1);		/* vmlinux */
+		close(fd);
+	}
+
+	/* fentry_arg0 reads its arg0 from the context: there is none */
+	skel = load_one("fentry_arg0", BPF_TRACE_FENTRY_MULTI);
+	CHECK(skel, "load");
+	p = skel->progs.fentry_arg0;
+	fd = reload(p, BPF_TRACE_FENTRY_MULTI, 0, 0, log, LOAD_LOG_SIZE);
+	CHECK(fd == -EACCES, "untyped fentry reading ctx: %d; log: %s", fd, log);
+	CHECK(strstr(log, "func 'bpf_multi_func' doesn't have 1-th argument"), "log: %s", log);
+	printf("untyped fentry reading ctx: %s", strstr(log, "func 'bpf_multi_func'"));
+
+	/*
+	 * As fexit, offset 0 is where int bpf_multi_func(void) has its return value, and
+	 * where the targets have their arg0: refused as well
+	 */
+	fd = reload(p, BPF_TRACE_FEXIT_MULTI, 0, 0, log, LOAD_LOG_SIZE);
+	CHECK(fd == -EACCES, "untyped fexit reading ctx offset 0: %d; log: %s", fd, log);
+	CHECK(strstr(log, "bpf_multi_func") && strstr(log, "invalid bpf_context access off=0"),
+	      "log: %s", log);
+	printf("untyped fexit reading ctx offset 0: %s", strstr(log, "invalid bpf_context"));
+	/* loaded against bpf_fentry_test1(int a), the same program reads a there */
+	id = btf__find_by_name_kind(vmlinux_btf, "bpf_fentry_test1", BTF_KIND_FUNC);
+	fd = reload(p, BPF_TRACE_FEXIT_MULTI, id, 0, NULL, 0);
+	CHECK(fd >= 0, "typed fexit reading arg0: %d", fd);
+	close(fd);
+	tracing_multi__destroy(skel);
+
+	/* fmod_ret multi: not without a load-time target */
+	CHECK_EQ(load_raw(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN_MULTI, 0, 0), -EINVAL);
+	id = btf__find_by_name_kind(vmlinux_btf, "bpf_modify_return_test", BTF_KIND_FUNC);
+	fd = load_raw(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN_MULTI, id, 0);
+	CHECK(fd >= 0, "fmod_ret multi against bpf_modify_return_test: %d", fd);
+	close(fd);
+	free(log);
+	return 0;
+}
+
+/*
+ * Untyped fentry and fexit multi programs on bpf_fentry_test1..9 (BPF_PROG_TEST_RUN of
+ * the multi program calls them): each target's arg0, argument count and return value
+ * through the helpers, whatever its prototype.
+ */
+static int untyped_test_run(void)
+{
+	static const struct target t[] = {
+		{ "bpf_fentry_test1" }, { "bpf_fentry_test2" }, { "bpf_fentry_test3" },
+		{ "bpf_fentry_test4" }, { "bpf_fentry_test5" }, { "bpf_fentry_test6" },
+		{ "bpf_fentry_test7" }, { "bpf_fentry_test8" }, { "bpf_fentry_test9" },
+	};
+	static const struct {
+		const char *prog;
+		enum bpf_attach_type type;
+	} progs[] = {
+		{ "fentry_helpers", BPF_TRACE_FENTRY_MULTI },
+		{ "fexit_helpers", BPF_TRACE_FEXIT_MULTI },
+	};
+	/* what test_run passes and the functions return (net/bpf/test_run.c); -1: a pointer */
+	static const long long args[] = { 1, 2, 4, 7, 11, 16, 0, -1, -1 };
+	static const int nargs[] = { 1, 2, 3, 4, 5, 6, 1, 1, 1 };
+	static const int rets[] = { 2, 5, 15, 34, 65, 111, 0, 0, 0 };
+	struct tracing_multi *skel;
+	struct multi_attach m;
+	__u32 obj_id = 0, btf_id = 0;
+	int k, i, fd, prog_fd, stub;
+
+	CHECK_EQ(setup(), 0);
+	stub = multi_stub_id();
+	CHECK(stub > 0, "no FUNC bpf_multi_func in vmlinux BTF");
+	for (k = 0; k < 2; k++) {
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+		bool fexit = progs[k].type == BPF_TRACE_FEXIT_MULTI;
+
+		skel = load_one(progs[k].prog, progs[k].type);
+		CHECK(skel, "load %s", progs[k].prog);
+		prog_fd = reload(bpf_object__find_program_by_name(skel->obj, progs[k].prog),
+				 progs[k].type, 0, 0, NULL, 0);
+		CHECK(prog_fd >= 0, "%s untyped: %d", progs[k].prog, prog_fd);
+		CHECK_EQ(prog_attach_btf_ids(prog_fd, &obj_id, &btf_id), 0);
+		CHECK_EQ(btf_id, stub);
+
+		CHECK_EQ(fill_targets(&m, t, 9), 0);
+		fd = link_multi_fd(prog_fd, progs[k].type, m.cnt, m.ids, m.fds, m.cookies, m.log,
+				   sizeof(m.log));
+		CHECK(fd >= 0, "link %s: %d %s", progs[k].prog, fd, m.log);
+		CHECK_EQ(bpf_prog_test_run_opts(prog_fd, &topts), 0);
+		CHECK_EQ(topts.retval, 0);
+		CHECK_EQ(check_slots(skel, t, 9, 1), 0);
+		for (i = 0; i < 9; i++) {
+			CHECK(args[i] < 0 ? skel->bss->arg0[i] != 0 :
+					    (long long)skel->bss->arg0[i] == args[i],
+			      "%s %s: arg0 %llu, expected %lld", progs[k].prog, t[i].func,
+			      skel->bss->arg0[i], args[i]);
+			CHECK(skel->bss->nargs[i] == nargs[i], "%s %s: %llu arguments, expected %d",
+			      progs[k].prog, t[i].func, skel->bss->nargs[i], nargs[i]);
+			CHECK(!fexit || (int)skel->bss->rets[i] == rets[i],
+			      "%s %s: returned %d, expected %d", progs[k].prog, t[i].func,
+			      (int)skel->bss->rets[i], rets[i]);
+		}
+		printf("%s untyped: 9 targets, arg0, argument count%s as each has them\n",
+		       progs[k].prog, fexit ? " and return value" : "");
+		close(fd);
+		CHECK_EQ(bpf_prog_test_run_opts(prog_fd, &topts), 0);
+		CHECK_EQ(skel->bss->hits[0], 1);
+		CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
+		close(prog_fd);
+		tracing_multi__destroy(skel);
+	}
+	return 0;
+}
+
+/* 57, 58 and 61, mainline's values for what this kernel doesn't have: EINVAL at load */
+static int reserved_attach_types(void)
+{
+	static const enum bpf_attach_type reserved[] = {
+		BPF_TRACE_UPROBE_SESSION, BPF_TRACE_FSESSION, BPF_TRACE_FSESSION_MULTI,
+	};
+	__u32 ids[1];
+	int i, fd, id;
+
+	CHECK_EQ(setup(), 0);
+	id = btf__find_by_name_kind(vmlinux_btf, "bpf_fentry_test1", BTF_KIND_FUNC);
+	CHECK(id > 0, "bpf_fentry_test1");
+	for (i = 0; i < 3; i++) {
+		printf("attach type %d\n", reserved[i]);
+		CHECK_EQ(load_raw(BPF_PROG_TYPE_TRACING, reserved[i], 0, 0), -EINVAL);
+		CHECK_EQ(load_raw(BPF_PROG_TYPE_TRACING, reserved[i], id, 0), -EINVAL);
+		CHECK_EQ(load_raw(BPF_PROG_TYPE_KPROBE, reserved[i], 0, 0), -EINVAL);
+	}
+	/* what they are next to loads, and such an attach type makes no link */
+	fd = load_raw(BPF_PROG_TYPE_KPROBE, 0, 0, 0);
+	CHECK(fd >= 0, "kprobe: %d", fd);
+	close(fd);
+	fd = load_raw(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY_MULTI, 0, 0);
+	CHECK(fd >= 0, "untyped fentry multi: %d", fd);
+	ids[0] = id;
+	CHECK_EQ(link_multi_fd(fd, BPF_TRACE_FSESSION_MULTI, 1, ids, NULL, NULL, NULL, 0),
+		 -EINVAL);
+	close(fd);
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+	return 0;
+}
+
+/* A function without an ftrace call site (notrace), by BTF id: ENOENT, and nothing left */
+static int notrace_enoent(void)
+{
+	static const struct target t[] = {
+		{ "bpf_fentry_test1" }, { "tmulti_bad_notrace", true },
+	};
+	struct tracing_multi *skel;
+	struct multi_attach m;
+	__s32 errs[2];
+	int fd, refs, prog_fd;
+
+	CHECK_EQ(setup(), 0);
+	refs = module_refcnt();
+	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
+	CHECK(skel, "load");
+	CHECK_EQ(fill_targets(&m, t, 2), 0);
+	errs_unset(errs, 2);
+	fd = link_multi_fd_errs(bpf_program__fd(skel->progs.fentry_noargs),
+				BPF_TRACE_FENTRY_MULTI, m.cnt, m.ids, m.fds, m.cookies, m.log,
+				sizeof(m.log), errs);
+	printf("log: %s", m.log);
+	CHECK_EQ(fd, -ENOENT);
+	CHECK(strstr(m.log, "target 1 (") && strstr(m.log, "tmulti_bad_notrace") &&
+	      !strstr(m.log, "target 0 ("), "log: %s", m.log);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -ENOENT }, 2), 0);
+	CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
+	CHECK_EQ(module_refcnt(), refs);
+	tracing_multi__destroy(skel);
+
+	/* alone, for an untyped program */
+	prog_fd = load_raw(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY_MULTI, 0, 0);
+	CHECK(prog_fd >= 0, "untyped: %d", prog_fd);
+	CHECK_EQ(link_multi_fd(prog_fd, BPF_TRACE_FENTRY_MULTI, 1, &m.ids[1], &m.fds[1], NULL,
+			       m.log, sizeof(m.log)), -ENOENT);
+	close(prog_fd);
+	CHECK_EQ(module_refcnt(), refs);
+	return 0;
+}
+
+/*
+ * errs[]: when a link fails after the kernel read the arrays, errs[i] is the errno of
+ * each target it refused (the later index of a duplicate), 0 for the others, and the
+ * call fails with the first refused target's errno. Not written on success, nor when
+ * the call fails before the arrays are read.
+ */
+static int errs_array(void)
+{
+	static const struct target five[] = {
+		{ "bpf_fentry_test1" }, { "bpf_fentry_test1" },	/* [1]: made a struct */
+		{ "bpf_fentry_test2" }, { "tmulti_bad_notrace", true }, { "bpf_fentry_test3" },
+	};
+	static const struct target three[] = {
+		{ "tmulti_bad_notrace", true }, { "bpf_fentry_test1" },	/* [1]: made a struct */
+		{ "bpf_fentry_test1" },
+	};
+	static const struct target dups[] = {
+		{ "bpf_fentry_test1" }, { "bpf_fentry_test2" }, { "bpf_fentry_test1" },
+		{ "bpf_fentry_test2" }, { "bpf_fentry_test3" },
+	};
+	struct tracing_multi *skel;
+	struct multi_attach m;
+	union bpf_attr attr;
+	__s32 errs[5], *many;
+	int prog_fd, fd, task_struct;
+	size_t cnt = (1 << 20) + 1;
+
+	CHECK_EQ(setup(), 0);
+	task_struct = btf__find_by_name_kind(vmlinux_btf, "task_struct", BTF_KIND_STRUCT);
+	CHECK(task_struct > 0, "task_struct");
+	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
+	CHECK(skel, "load");
+	prog_fd = bpf_program__fd(skel->progs.fentry_noargs);
+
+#define LINK_ERRS(m, errs)							\
+	link_multi_fd_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, (m).cnt, (m).ids, (m).fds,	\
+			   (m).cookies, (m).log, sizeof((m).log), errs)
+
+	/* a struct and a notrace function among three good targets: the struct's EINVAL */
+	CHECK_EQ(fill_targets(&m, five, 5), 0);
+	m.ids[1] = task_struct;
+	errs_unset(errs, 5);
+	fd = LINK_ERRS(m, errs);
+	printf("log: %s", m.log);
+	CHECK_EQ(fd, -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EINVAL, 0, -ENOENT, 0 }, 5), 0);
+
+	/* the notrace function first: its ENOENT */
+	CHECK_EQ(fill_targets(&m, three, 3), 0);
+	m.ids[1] = task_struct;
+	errs_unset(errs, 3);
+	CHECK_EQ(LINK_ERRS(m, errs), -ENOENT);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ -ENOENT, -EINVAL, 0 }, 3), 0);
+
+	/* an fd that is not open: its EBADF */
+	CHECK_EQ(fill_targets(&m, dups, 2), 0);
+	m.fds[1] = 1000;
+	errs_unset(errs, 2);
+	CHECK_EQ(LINK_ERRS(m, errs), -EBADF);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EBADF }, 2), 0);
+
+	/* duplicates: the later of each pair */
+	CHECK_EQ(fill_targets(&m, dups, 5), 0);
+	errs_unset(errs, 5);
+	fd = LINK_ERRS(m, errs);
+	printf("log: %s", m.log);
+	CHECK_EQ(fd, -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, 0, -EINVAL, -EINVAL, 0 }, 5), 0);
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+
+	/* success: not written */
+	CHECK_EQ(fill_targets(&m, five, 1), 0);
+	errs_unset(errs, 1);
+	fd = LINK_ERRS(m, errs);
+	CHECK(fd >= 0, "link: %d %s", fd, m.log);
+	CHECK_EQ(errs_written(errs, 1), -1);
+	close(fd);
+
+	/* cnt 0, more than 1 << 20 targets, bad flags: refused before the arrays are read */
+	errs_unset(errs, 5);
+	CHECK_EQ(link_multi_fd_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, 0, m.ids, NULL, NULL, NULL,
+				    0, errs), -EINVAL);
+	CHECK_EQ(errs_written(errs, 5), -1);
+	many = malloc(cnt * sizeof(*many));
+	CHECK(many, "malloc");
+	errs_unset(many, cnt);
+	/* m.ids has SLOTS + 2 entries: the kernel must read none of them */
+	CHECK_EQ(link_multi_fd_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, cnt, m.ids, NULL, NULL, NULL,
+				    0, many), -E2BIG);
+	CHECK_EQ(errs_written(many, cnt), -1);
+	free(many);
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.attach_type = BPF_TRACE_FENTRY_MULTI;
+	attr.link_create.flags = 1;
+	attr.link_create.tracing_multi.ids = (__u64)(unsigned long)m.ids;
+	attr.link_create.tracing_multi.cnt = 1;
+	attr.link_create.tracing_multi.errs = (__u64)(unsigned long)errs;
+	errs_unset(errs, 5);
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	CHECK(fd < 0 && errno == EINVAL, "flags 1: %d, errno %d", fd, errno);
+	CHECK_EQ(errs_written(errs, 5), -1);
+#undef LINK_ERRS
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+	tracing_multi__destroy(skel);
+	return 0;
+}
+
+/*
+ * A program loaded with a module's BTF (attach_btf_obj_fd, untyped): fds[i] == 0 is that
+ * module, so the module's functions need no fd, and a vmlinux one the vmlinux BTF fd;
+ * the link's btf_obj_id is the module's.
+ */
+static int fds_attach_btf(void)
+{
+	static const struct target mod[] = {
+		{ "tmulti_test_int", true }, { "tmulti_test_sleepable", true },
+	};
+	static const struct target mixed[] = {
+		{ "tmulti_test_int", true }, { "bpf_fentry_test1" },
+	};
+	struct tracing_multi *skel;
+	struct bpf_link_info info;
+	struct multi_attach m;
+	__u32 obj_id = 0, btf_id = 0, module_id, obj_ids[2], len;
+	__s32 errs[2];
+	int prog_fd, vmlinux_prog_fd, fd;
+
+	CHECK_EQ(setup(), 0);
+	module_id = btf_obj_id(module_btf_fd);
+	CHECK(module_id > 1, "module BTF id %u", module_id);
+	skel = load_one("fentry_helpers", BPF_TRACE_FENTRY_MULTI);
+	CHECK(skel, "load");
+	prog_fd = reload(skel->progs.fentry_helpers, BPF_TRACE_FENTRY_MULTI, 0, module_btf_fd,
+			 NULL, 0);
+	CHECK(prog_fd >= 0, "untyped, module BTF: %d", prog_fd);
+	CHECK_EQ(prog_attach_btf_ids(prog_fd, &obj_id, &btf_id), 0);
+	CHECK_EQ(obj_id, module_id);
+	CHECK_EQ(btf_id, multi_stub_id());
+
+	/* no fds: every id is the module's */
+	CHECK_EQ(fill_targets(&m, mod, 2), 0);
+	fd = link_multi_fd(prog_fd, BPF_TRACE_FENTRY_MULTI, 2, m.ids, NULL, m.cookies, m.log,
+			   sizeof(m.log));
+	CHECK(fd >= 0, "link, no fds: %d %s", fd, m.log);
+	CHECK_EQ(testmod_trigger(9), 0);
+	CHECK_EQ(check_slots(skel, mod, 2, 1), 0);
+	CHECK_EQ(skel->bss->arg0[0], 9);
+	CHECK_EQ(skel->bss->arg0[1], 9);
+	memset(&info, 0, sizeof(info));
+	info.tracing_multi.count = 2;
+	info.tracing_multi.btf_obj_ids = (__u64)(unsigned long)obj_ids;
+	len = sizeof(info);
+	CHECK_EQ(bpf_link_get_info_by_fd(fd, &info, &len), 0);
+	CHECK_EQ(info.tracing_multi.btf_obj_id, module_id);
+	CHECK_EQ(obj_ids[0], module_id);
+	CHECK_EQ(obj_ids[1], module_id);
+	close(fd);
+
+	/* fd 0 for a vmlinux id: looked up in the module's BTF, refused */
+	CHECK_EQ(fill_targets(&m, mixed, 2), 0);
+	m.fds[0] = 0;
+	errs_unset(errs, 2);
+	fd = link_multi_fd_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, 2, m.ids, m.fds, m.cookies,
+				m.log, sizeof(m.log), errs);
+	printf("vmlinux id, fd 0: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EINVAL }, 2), 0);
+	CHECK(strstr(m.log, "target 1 (") && strstr(m.log, "vmlinux"), "log: %s", m.log);
+
+	/* by the vmlinux BTF fd: linked */
+	m.fds[1] = vmlinux_btf_fd;
+	fd = link_multi_fd(prog_fd, BPF_TRACE_FENTRY_MULTI, 2, m.ids, m.fds, m.cookies, m.log,
+			   sizeof(m.log));
+	CHECK(fd >= 0, "link, vmlinux BTF fd: %d %s", fd, m.log);
+	memset(skel->bss->hits, 0, sizeof(skel->bss->hits));
+	CHECK_EQ(testmod_trigger(3), 0);
+	CHECK_EQ(bpf_prog_test_run_opts(prog_fd, NULL), 0);
+	CHECK_EQ(check_slots(skel, mixed, 2, 1), 0);
+	CHECK_EQ(skel->bss->arg0[0], 3);
+	CHECK_EQ(skel->bss->arg0[1], 1);
+	memset(&info, 0, sizeof(info));
+	info.tracing_multi.count = 2;
+	info.tracing_multi.btf_obj_ids = (__u64)(unsigned long)obj_ids;
+	len = sizeof(info);
+	CHECK_EQ(bpf_link_get_info_by_fd(fd, &info, &len), 0);
+	CHECK_EQ(info.tracing_multi.btf_obj_id, module_id);
+	CHECK_EQ(obj_ids[0], module_id);
+	CHECK_EQ(obj_ids[1], 1);
+	close(fd);
+
+	/* and for a program loaded for vmlinux, fd 0 is vmlinux: a module id is refused */
+	vmlinux_prog_fd = reload(skel->progs.fentry_helpers, BPF_TRACE_FENTRY_MULTI, 0, 0,
+				 NULL, 0);
+	CHECK(vmlinux_prog_fd >= 0, "untyped, vmlinux: %d", vmlinux_prog_fd);
+	fd = link_multi_fd(vmlinux_prog_fd, BPF_TRACE_FENTRY_MULTI, 1, m.ids, NULL, NULL, m.log,
+			   sizeof(m.log));
+	printf("module id, fd 0, vmlinux program: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EINVAL);
+	close(vmlinux_prog_fd);
+	close(prog_fd);
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+	tracing_multi__destroy(skel);
+	return 0;
+}
+
+/* A function of this runner for a uprobe */
+__attribute__((noinline)) int tmulti_uprobe_target(int x)
+{
+	asm volatile ("" : "+r"(x));
+	return x + 1;
+}
+
+/* The offset in its file of the code at @addr, as uprobes want it; -1 if not found */
+static long long file_offset(const void *addr)
+{
+	unsigned long long start, end, off;
+	char line[512], perms[8];
+	long long ret = -1;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %7s %llx", &start, &end, perms, &off) != 4)
+			continue;
+		if ((unsigned long)addr >= start && (unsigned long)addr < end) {
+			ret = (unsigned long)addr - start + off;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* BPF_LINK_CREATE of @attr, with byte @byte set if it is not negative; the fd or -errno */
+static int link_create_byte(const union bpf_attr *attr, int byte)
+{
+	union bpf_attr a = *attr;
+	int fd;
+
+	if (byte >= 0)
+		((unsigned char *)&a)[byte] = 1;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a));
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Bytes the kernel must find zero: tracing_multi's 4 after cnt (mainline has nothing
+ * there), and those after errs; for the other links, bytes 60..72 past their last
+ * field, which only tracing_multi uses here (mainline's uprobe_multi.path_fd is at 60).
+ */
+static int attr_padding(void)
+{
+	static const char *syms[] = { "bpf_fentry_test1" };
+	struct tracing_multi *skel;
+	union bpf_attr attr;
+	char exe[4096];
+	long long off;
+	__u64 offsets[1];
+	__u32 ids[1];
+	__s32 errs[1];
+	int fd, prog_fd, byte;
+	ssize_t n;
+
+	CHECK_EQ(setup(), 0);
+	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
+	CHECK(skel, "load");
+	ids[0] = btf__find_by_name_kind(vmlinux_btf, "bpf_fentry_test1", BTF_KIND_FUNC);
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = bpf_program__fd(skel->progs.fentry_noargs);
+	attr.link_create.attach_type = BPF_TRACE_FENTRY_MULTI;
+	attr.link_create.tracing_multi.ids = (__u64)(unsigned long)ids;
+	attr.link_create.tracing_multi.cnt = 1;
+	attr.link_create.tracing_multi.errs = (__u64)(unsigned long)errs;
+	fd = link_create_byte(&attr, -1);
+	CHECK(fd >= 0, "tracing multi, all zero: %d", fd);
+	close(fd);
+	for (byte = TRACING_MULTI_PAD; byte < TRACING_MULTI_PAD + 4; byte++) {
+		errs_unset(errs, 1);
+		CHECK(link_create_byte(&attr, byte) == -EINVAL, "tracing multi, byte %d", byte);
+		CHECK_EQ(errs_written(errs, 1), -1);
+	}
+	CHECK(link_create_byte(&attr, TRACING_MULTI_END) == -EINVAL,
+	      "tracing multi, byte %d", TRACING_MULTI_END);
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+	tracing_multi__destroy(skel);
+
+	/* uprobe_multi on a function of this runner */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	CHECK(n > 0, "readlink /proc/self/exe: %d", -errno);
+	exe[n] = 0;
+	off = file_offset((const void *)tmulti_uprobe_target);
+	CHECK(off >= 0, "no mapping of tmulti_uprobe_target");
+	offsets[0] = off;
+	prog_fd = load_raw(BPF_PROG_TYPE_KPROBE, BPF_TRACE_UPROBE_MULTI, 0, 0);
+	CHECK(prog_fd >= 0, "uprobe_multi program: %d", prog_fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.attach_type = BPF_TRACE_UPROBE_MULTI;
+	attr.link_create.uprobe_multi.path = (__u64)(unsigned long)exe;
+	attr.link_create.uprobe_multi.offsets = (__u64)(unsigned long)offsets;
+	attr.link_create.uprobe_multi.cnt = 1;
+	fd = link_create_byte(&attr, -1);
+	CHECK(fd >= 0, "uprobe_multi on %s+%#llx, all zero: %d", exe, off, fd);
+	close(fd);
+	for (byte = UPROBE_MULTI_END; byte < TRACING_MULTI_END; byte++)
+		CHECK(link_create_byte(&attr, byte) == -EINVAL, "uprobe_multi, byte %d", byte);
+	close(prog_fd);
+
+	/* kprobe_multi likewise */
+	prog_fd = load_raw(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0, 0);
+	CHECK(prog_fd >= 0, "kprobe_multi program: %d", prog_fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.attach_type = BPF_TRACE_KPROBE_MULTI;
+	attr.link_create.kprobe_multi.syms = (__u64)(unsigned long)syms;
+	attr.link_create.kprobe_multi.cnt = 1;
+	fd = link_create_byte(&attr, -1);
+	CHECK(fd >= 0, "kprobe_multi, all zero: %d", fd);
+	close(fd);
+	for (byte = UPROBE_MULTI_END; byte < TRACING_MULTI_END; byte++)
+		CHECK(link_create_byte(&attr, byte) == -EINVAL, "kprobe_multi, byte %d", byte);
+	close(prog_fd);
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+	return 0;
+}
+
+/*
+ * One program, several links: on functions it doesn't trace yet (disjoint), again on a
+ * function once the link that had it is closed or detached, and not on one a live link
+ * of it has (EBUSY, errs[] naming that target, nothing of the link left).
+ */
+static int several_links(void)
+{
+	static const struct target t[] = {
+		{ "bpf_fentry_test1" }, { "bpf_fentry_test2" }, { "bpf_fentry_test3" },
+		{ "tmulti_test_int", true },
+	};
+	struct tracing_multi *skel;
+	struct bpf_program *p;
+	struct multi_attach m;
+	int a, b, c, id, refs;
+	__s32 errs[2];
+
+	CHECK_EQ(setup(), 0);
+	refs = module_refcnt();
+	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
+	CHECK(skel, "load");
+	p = skel->progs.fentry_noargs;
+	id = prog_id(bpf_program__fd(p));
+	CHECK_EQ(fill_targets(&m, t, 4), 0);
+
+	/* a: test1 and test2, cookies 0 and 1 */
+	a = link_multi(p, 2, m.ids, m.fds, m.cookies, m.log, sizeof(m.log));
+	CHECK(a >= 0, "link a: %d %s", a, m.log);
+	/* test2 and test3: test2 is a's */
+	errs_unset(errs, 2);
+	CHECK_EQ(link_multi_fd_errs(bpf_program__fd(p), BPF_TRACE_FENTRY_MULTI, 2, &m.ids[1],
+				    &m.fds[1], &m.cookies[1], m.log, sizeof(m.log), errs), -EBUSY);
+	printf("overlap: %s", m.log);
+	CHECK(strstr(m.log, "target 0 ("), "log does not name target 0: %s", m.log);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ -EBUSY, 0 }, 2), 0);
+	CHECK_EQ(ftrace_enabled("bpf_fentry_test3"), 0);
+	CHECK_EQ(count_links(id), 1);
+
+	/* b: test3 and the module's tmulti_test_int, cookies 2 and 3 */
+	b = link_multi(p, 2, &m.ids[2], &m.fds[2], &m.cookies[2], m.log, sizeof(m.log));
+	CHECK(b >= 0, "link b: %d %s", b, m.log);
+	CHECK_EQ(count_links(id), 2);
+	CHECK_EQ(trigger_fentry_test_funcs(p), 0);
+	CHECK_EQ(testmod_trigger(1), 0);
+	CHECK_EQ(check_slots(skel, t, 4, 1), 0);
+
+	/* a closed: its functions run the program no more, b's still do */
+	close(a);
+	CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
+	CHECK_EQ(trigger_fentry_test_funcs(p), 0);
+	CHECK_EQ(skel->bss->hits[0], 1);
+	CHECK_EQ(skel->bss->hits[2], 2);
+	/* ... and can be linked again: test1 and test2 once more */
+	a = link_multi(p, 2, m.ids, m.fds, m.cookies, m.log, sizeof(m.log));
+	CHECK(a >= 0, "link a again: %d %s", a, m.log);
+	CHECK_EQ(trigger_fentry_test_funcs(p), 0);
+	CHECK_EQ(skel->bss->hits[0], 2);
+	CHECK_EQ(skel->bss->hits[1], 2);
+	CHECK_EQ(skel->bss->hits[2], 3);
+
+	/* b detached (its fd stays): test3 is free for a new link */
+	CHECK_EQ(bpf_link_detach(b), 0);
+	CHECK_EQ(module_refcnt(), refs);
+	c = link_multi(p, 1, &m.ids[2], &m.fds[2], &m.cookies[2], m.log, sizeof(m.log));
+	CHECK(c >= 0, "link c after b's detach: %d %s", c, m.log);
+	CHECK_EQ(trigger_fentry_test_funcs(p), 0);
+	CHECK_EQ(skel->bss->hits[2], 4);
+	CHECK_EQ(testmod_trigger(1), 0);
+	CHECK_EQ(skel->bss->hits[3], 1);
+	close(c);
+	close(b);
+	close(a);
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+	CHECK_EQ(count_links(id), 0);
+	tracing_multi__destroy(skel);
+	return 0;
+}
+
+/*
+ * link_create.tracing_multi of @prog_fd (a @type program) for the targets of @m, the
+ * targets' errnos in @errs, without a log: the caller sets what the helpers of testlib.h
+ * set for it (log, flags, target_fd).
+ */
+static void multi_attr(union bpf_attr *attr, int prog_fd, enum bpf_attach_type type,
+		       const struct multi_attach *m, __s32 *errs)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->link_create.prog_fd = prog_fd;
+	attr->link_create.attach_type = type;
+	attr->link_create.tracing_multi.ids = (__u64)(unsigned long)m->ids;
+	attr->link_create.tracing_multi.fds = (__u64)(unsigned long)m->fds;
+	attr->link_create.tracing_multi.cookies = (__u64)(unsigned long)m->cookies;
+	attr->link_create.tracing_multi.cnt = m->cnt;
+	attr->link_create.tracing_multi.errs = (__u64)(unsigned long)errs;
+}
+
+static void multi_attr_log(union bpf_attr *attr, const void *buf, __u32 size, __u32 level)
+{
+	attr->link_create.tracing_multi.log_buf = (__u64)(unsigned long)buf;
+	attr->link_create.tracing_multi.log_size = size;
+	attr->link_create.tracing_multi.log_level = level;
+}
+
+/* The link of a @type program @prog_fd to the targets of @m, with log and @errs */
+static int link_errs(int prog_fd, enum bpf_attach_type type, struct multi_attach *m,
+		     __s32 *errs)
+{
+	return link_multi_fd_errs(prog_fd, type, m->cnt, m->ids, m->fds, m->cookies, m->log,
+				  sizeof(m->log), errs);
+}
+
+/* bpf_verifier_log_attr_valid(), as BPF_PROG_LOAD: the log attributes refused */
+static const struct {
+	const char *what;
+	bool buf;
+	__u32 size, level;
+} bad_logs[] = {
+	{ "log_buf, log_size 0", true, 0, 1 },
+	{ "log_size without log_buf", false, 4096, 1 },
+	{ "log_buf, log_level 0", true, 4096, 0 },
+	{ "log_level 16 (BPF_LOG_KERNEL, beyond BPF_LOG_MASK)", true, 4096, 16 },
+	{ "log_size > UINT_MAX >> 2", true, (0xffffffffu >> 2) + 1, 1 },
+};
+
+/*
+ * The rows of the errno table (docs/uapi.md) the other tests leave out, each with
+ * errs[], the log line and nothing left behind: ids[i] == 0; fds[i] an open fd of
+ * neither a program nor a BTF; a 16-byte return value (an integer: EOPNOTSUPP for
+ * fexit only; a struct: EINVAL for every type); a log buffer the kernel can't write or
+ * that is too small (the target's errno all the same) and the log attributes refused
+ * as BPF_PROG_LOAD's; an errs array the kernel can't write (EFAULT, only if it has to
+ * write it); flags and target_fd; a vmlinux id given with a module's BTF fd.
+ */
+static int errno_table(void)
+{
+	static const struct target t[] = {
+		{ "bpf_fentry_test1" }, { "bpf_fentry_test2" }, { "bpf_fentry_test3" },
+	};
+	static const struct target big[] = {
+		{ "tmulti_test_int", true }, { "tmulti_ret_u128", true },
+		{ "tmulti_ret_big", true },
+	};
+	static const struct target u128[] = { { "tmulti_ret_u128", true } };
+	static const struct target vm_mod[] = {
+		{ "bpf_fentry_test1" }, { "tmulti_test_int", true },
+	};
+	static const char id0_line[] = "target 1 (btf_id 0): btf_id is 0\n";
+	struct tracing_multi *skel, *typed;
+	long page = sysconf(_SC_PAGESIZE);
+	int prog_fd, fd, id, raw_fd, refs, map_fd, efd, not_tgt[2], i;
+	union bpf_attr attr;
+	struct multi_attach m;
+	char want[256], small[8], *ro, *log;
+	__s32 errs[3];
+
+	CHECK_EQ(setup(), 0);
+	refs = module_refcnt();
+	skel = load_one("fentry_noargs", BPF_TRACE_FENTRY_MULTI);
+	CHECK(skel, "load");
+	prog_fd = bpf_program__fd(skel->progs.fentry_noargs);
+	id = prog_id(prog_fd);
+	CHECK(id, "prog id");
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED, "mmap: %d", -errno);
+	log = malloc(4096);
+	CHECK(log, "malloc");
+
+	/* What the rows below take apart links */
+	CHECK_EQ(fill_targets(&m, t, 3), 0);
+	fd = link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, NULL);
+	CHECK(fd >= 0, "link: %d %s", fd, m.log);
+	CHECK_EQ(count_links(id), 1);
+	close(fd);
+	CHECK_EQ(count_links(id), 0);
+
+	/* 1. ids[1] == 0 between two good ids: EINVAL for target 1 only */
+	m.ids[1] = 0;
+	errs_unset(errs, 3);
+	fd = link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+	printf("ids[1] == 0: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EINVAL, 0 }, 3), 0);
+	CHECK(strstr(m.log, id0_line) && !strstr(m.log, "target 0 (") &&
+	      !strstr(m.log, "target 2 ("), "log: %s", m.log);
+	CHECK_EQ(count_links(id), 0);
+	CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
+
+	/* 2. fds[1] an open fd of neither a BPF program nor a BTF: a map's, an eventfd */
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "errno_table", 4, 4, 1, NULL);
+	CHECK(map_fd >= 0, "map: %d", -errno);
+	efd = eventfd(0, EFD_CLOEXEC);
+	CHECK(efd >= 0, "eventfd: %d", -errno);
+	not_tgt[0] = map_fd;
+	not_tgt[1] = efd;
+	for (i = 0; i < 2; i++) {
+		CHECK_EQ(fill_targets(&m, t, 2), 0);
+		m.fds[1] = not_tgt[i];
+		errs_unset(errs, 2);
+		fd = link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+		printf("fds[1] = %s fd: %d %s", i ? "an eventfd" : "a map", fd, m.log);
+		CHECK_EQ(fd, -EINVAL);
+		CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EINVAL }, 2), 0);
+		snprintf(want, sizeof(want), "target 1 (btf_id %u): tgt_fd %d %s\n", m.ids[1],
+			 not_tgt[i], "is neither a BPF program nor a BTF object");
+		CHECK(strstr(m.log, want) && !strstr(m.log, "target 0 ("), "log: %s", m.log);
+		CHECK_EQ(count_links(id), 0);
+	}
+	close(efd);
+	close(map_fd);
+
+	/*
+	 * 3. Return values of 16 bytes. Untyped (no load-time prototype): fexit refuses
+	 * the unsigned __int128 one with EOPNOTSUPP, every type refuses the struct one
+	 * (EINVAL, btf_distill_func_proto()), fentry takes the integer one and runs there.
+	 */
+	raw_fd = load_raw(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT_MULTI, 0, 0);
+	CHECK(raw_fd >= 0, "untyped fexit: %d", raw_fd);
+	CHECK_EQ(fill_targets(&m, big, 3), 0);
+	errs_unset(errs, 3);
+	fd = link_errs(raw_fd, BPF_TRACE_FEXIT_MULTI, &m, errs);
+	printf("untyped fexit, 16-byte return values: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EOPNOTSUPP);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EOPNOTSUPP, -EINVAL }, 3), 0);
+	CHECK(strstr(m.log, "target 1 (") &&
+	      strstr(m.log, "tmulti_ret_u128 with a >8 byte return value") &&
+	      strstr(m.log, "target 2 (") &&
+	      strstr(m.log, "tmulti_ret_big return type STRUCT is unsupported") &&
+	      !strstr(m.log, "target 0 ("), "log: %s", m.log);
+	CHECK_EQ(count_links(prog_id(raw_fd)), 0);
+	CHECK_EQ(module_refcnt(), refs);
+	close(raw_fd);
+
+	raw_fd = reload(skel->progs.fentry_noargs, BPF_TRACE_FENTRY_MULTI, 0, 0, NULL, 0);
+	CHECK(raw_fd >= 0, "untyped fentry: %d", raw_fd);
+	errs_unset(errs, 3);
+	fd = link_errs(raw_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+	printf("untyped fentry, 16-byte return values: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, 0, -EINVAL }, 3), 0);
+	CHECK(strstr(m.log, "target 2 (") &&
+	      strstr(m.log, "tmulti_ret_big return type STRUCT is unsupported") &&
+	      !strstr(m.log, "target 0 (") && !strstr(m.log, "target 1 ("), "log: %s", m.log);
+	m.cnt = 2;
+	fd = link_errs(raw_fd, BPF_TRACE_FENTRY_MULTI, &m, NULL);
+	CHECK(fd >= 0, "untyped fentry on tmulti_ret_u128: %d %s", fd, m.log);
+	memset(skel->bss->hits, 0, sizeof(skel->bss->hits));
+	CHECK_EQ(testmod_trigger(5), 0);
+	CHECK_EQ(check_slots(skel, big, 2, 1), 0);
+	close(fd);
+	CHECK_EQ(count_links(prog_id(raw_fd)), 0);
+	close(raw_fd);
+
+	/* typed: fexit_int (int f(int), reads the return value), fentry_arg0 (reads arg0) */
+	typed = load_one("fexit_int", BPF_TRACE_FEXIT_MULTI);
+	CHECK(typed, "load fexit_int");
+	errs_unset(errs, 2);
+	fd = link_errs(bpf_program__fd(typed->progs.fexit_int), BPF_TRACE_FEXIT_MULTI, &m, errs);
+	printf("typed fexit, tmulti_ret_u128: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EOPNOTSUPP);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EOPNOTSUPP }, 2), 0);
+	CHECK(strstr(m.log, "target 1 (") && strstr(m.log, ">8 byte return value") &&
+	      !strstr(m.log, "target 0 ("), "log: %s", m.log);
+	CHECK_EQ(count_links(prog_id(bpf_program__fd(typed->progs.fexit_int))), 0);
+	tracing_multi__destroy(typed);
+	typed = load_one("fentry_arg0", BPF_TRACE_FENTRY_MULTI);
+	CHECK(typed, "load fentry_arg0");
+	CHECK_EQ(fill_targets(&m, u128, 1), 0);
+	fd = link_targets(typed->progs.fentry_arg0, &m);
+	CHECK(fd >= 0, "typed fentry on tmulti_ret_u128: %d %s", fd, m.log);
+	CHECK_EQ(testmod_trigger(7), 0);
+	CHECK_EQ(check_slots(typed, u128, 1, 1), 0);
+	CHECK_EQ(typed->bss->arg0[0], 7);
+	close(fd);
+	tracing_multi__destroy(typed);
+	CHECK_EQ(ftrace_enabled("tmulti_ret_u128"), 0);
+	CHECK_EQ(module_refcnt(), refs);
+
+	/*
+	 * 4. A log buffer the kernel can't write: the refused target's errno, not EFAULT,
+	 * and errs[] all the same; nothing to write on success. One too small: the target's
+	 * errno, not ENOSPC, and the end of the log.
+	 */
+	CHECK_EQ(fill_targets(&m, t, 3), 0);
+	m.ids[1] = 0;
+	multi_attr(&attr, prog_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+	multi_attr_log(&attr, ro, 4096, 1);
+	errs_unset(errs, 3);
+	CHECK_EQ(link_create_byte(&attr, -1), -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EINVAL, 0 }, 3), 0);
+	CHECK_EQ(ro[0], 0);
+	CHECK_EQ(count_links(id), 0);
+	multi_attr_log(&attr, small, sizeof(small), 1);
+	memset(small, 'x', sizeof(small));
+	errs_unset(errs, 3);
+	CHECK_EQ(link_create_byte(&attr, -1), -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EINVAL, 0 }, 3), 0);
+	CHECK(small[sizeof(small) - 1] == 0 &&
+	      !strcmp(small, id0_line + strlen(id0_line) - (sizeof(small) - 1)),
+	      "log of %zu bytes: \"%.*s\", expected the end of \"%s\"", sizeof(small),
+	      (int)sizeof(small), small, id0_line);
+	CHECK_EQ(count_links(id), 0);
+	CHECK_EQ(fill_targets(&m, t, 3), 0);
+	multi_attr_log(&attr, ro, 4096, 1);
+	fd = link_create_byte(&attr, -1);
+	CHECK(fd >= 0, "read-only log, good targets: %d", fd);
+	close(fd);
+
+	/* The log attributes BPF_PROG_LOAD refuses: EINVAL before the arrays are read */
+	for (i = 0; i < (int)(sizeof(bad_logs) / sizeof(bad_logs[0])); i++) {
+		multi_attr(&attr, prog_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+		multi_attr_log(&attr, bad_logs[i].buf ? log : NULL, bad_logs[i].size,
+			       bad_logs[i].level);
+		log[0] = 'x';
+		errs_unset(errs, 3);
+		fd = link_create_byte(&attr, -1);
+		CHECK(fd == -EINVAL, "%s: %d, expected %d", bad_logs[i].what, fd, -EINVAL);
+		CHECK(errs_written(errs, 3) == -1 && log[0] == 'x', "%s: errs or log written",
+		      bad_logs[i].what);
+	}
+	/* ... and takes: log_level without a buffer (only its size would be known) */
+	multi_attr(&attr, prog_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+	multi_attr_log(&attr, NULL, 0, 1);
+	fd = link_create_byte(&attr, -1);
+	CHECK(fd >= 0, "log_level 1 without log_buf: %d", fd);
+	close(fd);
+	m.ids[1] = 0;
+	errs_unset(errs, 3);
+	CHECK_EQ(link_create_byte(&attr, -1), -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ 0, -EINVAL, 0 }, 3), 0);
+	CHECK_EQ(count_links(id), 0);
+
+	/*
+	 * 5. An errs array the kernel can't write: EFAULT when it has to (a target refused;
+	 * the log still says why), not on success nor on an error before the arrays are read
+	 */
+	fd = link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, (__s32 *)ro);
+	printf("read-only errs: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EFAULT);
+	CHECK(strstr(m.log, id0_line), "log: %s", m.log);
+	CHECK_EQ(count_links(id), 0);
+	CHECK_EQ(ftrace_enabled("bpf_fentry_test1"), 0);
+	CHECK_EQ(fill_targets(&m, t, 3), 0);
+	fd = link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, (__s32 *)ro);
+	CHECK(fd >= 0, "read-only errs, good targets: %d %s", fd, m.log);
+	close(fd);
+	m.cnt = 0;
+	CHECK_EQ(link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, (__s32 *)ro), -EINVAL);
+	CHECK_EQ(ro[0], 0);
+
+	/* 6. link_create.flags and target_fd: not the multi-link's, must be 0 */
+	CHECK_EQ(fill_targets(&m, t, 3), 0);
+	for (i = 0; i < 3; i++) {
+		multi_attr(&attr, prog_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+		if (i < 2)
+			attr.link_create.flags = i ? 1u << 31 : 1;
+		else
+			attr.link_create.target_fd = module_btf_fd;
+		errs_unset(errs, 3);
+		fd = link_create_byte(&attr, -1);
+		CHECK(fd == -EINVAL, "flags %#x target_fd %u: %d", attr.link_create.flags,
+		      attr.link_create.target_fd, fd);
+		CHECK_EQ(errs_written(errs, 3), -1);
+	}
+	CHECK_EQ(count_links(id), 0);
+
+	/* 7. A vmlinux function's id with the module's BTF fd */
+	CHECK_EQ(fill_targets(&m, vm_mod, 2), 0);
+	m.fds[0] = module_btf_fd;
+	errs_unset(errs, 2);
+	fd = link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, errs);
+	printf("vmlinux id, module BTF fd: %d %s", fd, m.log);
+	CHECK_EQ(fd, -EINVAL);
+	CHECK_EQ(check_errs(errs, (const __s32[]){ -EINVAL, 0 }, 2), 0);
+	snprintf(want, sizeof(want), "target 0 (btf_id %u): btf_id %u (bpf_fentry_test1) %s\n",
+		 m.ids[0], m.ids[0], "is a vmlinux type, not one of the module's BTF");
+	CHECK(strstr(m.log, want) && !strstr(m.log, "target 1 ("), "log: %s", m.log);
+	CHECK_EQ(module_refcnt(), refs);
+
+	/* Nothing of all that was left: the targets link */
+	CHECK_EQ(fill_targets(&m, t, 3), 0);
+	fd = link_errs(prog_fd, BPF_TRACE_FENTRY_MULTI, &m, NULL);
+	CHECK(fd >= 0, "link: %d %s", fd, m.log);
+	CHECK_EQ(count_links(id), 1);
+	close(fd);
+	CHECK_EQ(count_links(id), 0);
+	CHECK_EQ(ftrace_enabled(NULL), 0);
+	CHECK_EQ(module_refcnt(), refs);
+	free(log);
+	munmap(ro, page);
 	tracing_multi__destroy(skel);
 	return 0;
 }
@@ -1442,6 +2557,15 @@ static const struct test tests[] = {
 	{ "freplace_multi", freplace_multi },
 	{ "fexit_test_run", fexit_test_run },
 	{ "fmod_ret_test_run", fmod_ret_test_run },
+	{ "untyped_load", untyped_load },
+	{ "untyped_test_run", untyped_test_run },
+	{ "reserved_attach_types", reserved_attach_types },
+	{ "notrace_enoent", notrace_enoent },
+	{ "errs_array", errs_array },
+	{ "fds_attach_btf", fds_attach_btf },
+	{ "attr_padding", attr_padding },
+	{ "several_links", several_links },
+	{ "errno_table", errno_table },
 	{ "rollback_scale_checks", rollback_scale_checks },
 	{ "rollback_scale_link", rollback_scale_link },
 	{ "stress", stress },
