@@ -2,10 +2,10 @@
 # bpftool prog attach-multi / link create of fentry, fexit and fmod_ret multi programs
 # (loaded with "bpftool prog loadall", nothing attached at load):
 # - one fentry multi-link on a vmlinux function, a module function, a BPF program's
-#   subprogram and a glob, each with its cookie: the JSON summary lists every target as
-#   the kernel has it (func, module, btf_id, btf_obj_id, target_prog_id, cookie), the link
-#   is the one "bpftool link show" has, pinned where asked, and each target runs the
-#   program with its cookie;
+#   subprogram and a glob, each with its cookie: the JSON summary's link is exactly
+#   "bpftool -j link show"'s object for it plus "pinned" (every target as the kernel has
+#   it: func, module, id, btf_obj_id, prog_id, cookie), pinned where asked, and each
+#   target runs the program with its cookie;
 # - "link create" of an untyped fexit multi program, plain summary, and what it reads
 #   through the helpers;
 # - removing the pin releases the link and its trampolines.
@@ -34,34 +34,34 @@ echo "$out"
 # bpf_fentry_test2..9: bpf_fentry_test1 is already a target, with cookie 1).
 echo "$out" | jq -e --arg l $L --argjson p "$(prog_id $F)" '
 	.prog_id == $p and .attach_type == "trace_fentry_multi" and .skipped == 0 and
-	(.links | length) == 1 and .links[0].pinned == $l and .links[0].target_cnt == 11 and
-	([.links[0].targets[] | keys] | unique) ==
-		[["addr", "btf_id", "btf_obj_id", "cookie", "func", "module", "target_prog_id"]]' \
+	(.links | length) == 1 and .links[0].pinned == [$l] and .links[0].func_cnt == 11 and
+	([.links[0].funcs[] | keys] | unique) ==
+		[["addr", "btf_obj_id", "cookie", "func", "id", "module", "prog_id"]]' \
 	>/dev/null || fail "summary"
 want=$(jq -nc --argjson v "$vmlinux_obj" --argjson m "$module_obj" --argjson tb "$tc_btf" \
 	--argjson tp "$tc_id" '
-	[{func: "bpf_fentry_test1", module: null, btf_obj_id: $v, target_prog_id: 0, cookie: 1},
-	 {func: "tmulti_test_int", module: "tmulti_testmod", btf_obj_id: $m,
-	  target_prog_id: 0, cookie: 2},
-	 {func: "am_subprog", module: null, btf_obj_id: $tb, target_prog_id: $tp, cookie: 3}] +
-	[range(2; 10) | {func: "bpf_fentry_test\(.)", module: null, btf_obj_id: $v,
-	 target_prog_id: 0, cookie: 4}] | sort_by(.func)')
-got=$(echo "$out" | jq -c '[.links[0].targets[] | del(.addr, .btf_id)] | sort_by(.func)')
+	[{func: "bpf_fentry_test1", module: null, cookie: 1, btf_obj_id: $v, prog_id: 0},
+	 {func: "tmulti_test_int", module: "tmulti_testmod", cookie: 2, btf_obj_id: $m,
+	  prog_id: 0},
+	 {func: "am_subprog", module: null, cookie: 3, btf_obj_id: $tb, prog_id: $tp}] +
+	[range(2; 10) | {func: "bpf_fentry_test\(.)", module: null, cookie: 4,
+	 btf_obj_id: $v, prog_id: 0}] | sort_by(.func)')
+got=$(echo "$out" | jq -c '[.links[0].funcs[] | del(.addr, .id)] | sort_by(.func)')
 [ "$got" = "$want" ] || fail "targets: got $got, want $want"
 
 # BTF ids as bpftool btf dump has them
 for f in bpf_fentry_test1 bpf_fentry_test5; do
 	id=$(bpftool btf dump id "$vmlinux_obj" | sed -n "s/^\[\([0-9]*\)\] FUNC '$f' .*/\1/p")
 	echo "$out" | jq -e --arg f $f --argjson id "$id" \
-		'.links[0].targets[] | select(.func == $f) | .btf_id == $id' >/dev/null ||
+		'.links[0].funcs[] | select(.func == $f) | .id == $id' >/dev/null ||
 		fail "$f: btf_id is not $id"
 done
 
-# The link is what bpftool link show has for the pin
-link_id=$(echo "$out" | jq '.links[0].id')
-shown=$(bpftool -j link show pinned $L)
-echo "$shown" | jq -e --argjson id "$link_id" \
-	'.id == $id and .type == "tracing_multi" and .func_cnt == 11' >/dev/null ||
+# The link is what bpftool link show has for the pin, key for key
+shown=$(bpftool -j link show pinned $L | jq -cS .)
+[ "$(echo "$out" | jq -cS '.links[0] | del(.pinned)')" = "$shown" ] ||
+	fail "summary's link is not link show's: $(echo "$out" | jq -c .links[0]), $shown"
+echo "$shown" | jq -e '.type == "tracing_multi" and .func_cnt == 11' >/dev/null ||
 	fail "link show pinned $L: $shown"
 for f in bpf_fentry_test1 bpf_fentry_test9 tmulti_test_int; do
 	grep -q "^$f " $TRACE || fail "$f not in enabled_functions"

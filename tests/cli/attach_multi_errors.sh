@@ -3,17 +3,19 @@
 # one "Error:" line naming the culprit and why (and an {"error"} object under -j), and
 # leaves nothing behind: no link of the program, no trampoline in enabled_functions, no
 # pin. Every case runs; the test fails if any did.
-# Two parts, to stay within the suite's per-test timeout under TCG (every attach-multi
-# loads kernel BTF): "$1" = "targets" for bad targets, target files and kernel refusals,
-# "prog" for the program checks, an ambiguous name (the BTF dump takes a while),
-# pinning and a program's several multi-links.
+# Three parts, to stay within the suite's per-test timeout under TCG (every attach-multi
+# loads kernel BTF): "$1" = "targets" for bad targets and kernel refusals, "input" for
+# cookies, target files (every error says FILE:LINE), the order of a name and a pattern
+# that covers it, and the type words, "prog" for the program checks, an ambiguous name
+# (the BTF dump takes a while), pinning and a program's several multi-links.
 . "$(dirname "$0")/attach_multi_lib.sh"
 PART=$1
-case $PART in targets | prog) ;; *) echo "usage: $0 targets|prog"; exit 2 ;; esac
+case $PART in targets | input | prog) ;; *) echo "usage: $0 targets|input|prog"; exit 2 ;; esac
 P=/sys/fs/bpf/attach_multi_errors
 L=/sys/fs/bpf/attach_multi_errors_link
 ERR=/tmp/attach_multi_errors.err
-trap 'rm -rf $P $L ${L}2 ${L}3 $ERR' EXIT
+T=/tmp/attach_multi_targets
+trap 'rm -rf $P $L ${L}2 ${L}3 $ERR $T' EXIT
 setup_progs $P
 F=$P/am_fentry
 
@@ -68,7 +70,6 @@ part_targets() {
 		$A bpf_fentry_test1 vmlinux:bpf_fentry_test1 pinned $L
 	expect_error "prog $(prog_id $P/tgt/tc_a): function 'no_such_sub' matches no function" \
 		$A prog pinned $P/tgt/tc_a no_such_sub pinned $L
-	expect_error "invalid cookie 'x1'" $A bpf_fentry_test1 cookie x1 pinned $L
 	# The kernel refuses a target by prototype: am_fmod_ret, typed (loaded against
 	# bpf_modify_return_test(int a, int *b)), reads arg0 as an int, and
 	# tmulti_errno_obj(struct tmulti_test_obj *), error-injectable as fmod_ret needs,
@@ -80,27 +81,91 @@ part_targets() {
 	# A kernel function the program can't run on: fmod_ret only on error-injectable ones
 	expect_error "can't attach to 'bpf_fentry_test2': " \
 		prog attach-multi pinned $P/am_fmod_ret fmod_ret bpf_fentry_test2 pinned $L
+}
 
-	# Target files
-	printf 'bpf_fentry_test1\nfile /etc/passwd\n' >/tmp/attach_multi_targets
-	expect_error "/tmp/attach_multi_targets:2: no 'file' in a target file" \
-		$A file /tmp/attach_multi_targets pinned $L
-	printf '# comment\n\nbpf_fentry_test1 cookie 1 bpf_fentry_test2\n' >/tmp/attach_multi_targets
-	expect_error "/tmp/attach_multi_targets:3: one target a line, unexpected 'bpf_fentry_test2'" \
-		$A file /tmp/attach_multi_targets pinned $L
-	expect_error "can't open target file '/no/such/file'" $A file /no/such/file pinned $L
-	rm -f /tmp/attach_multi_targets
+# accepted [MULTI_TYPE] TARGET...: am_fentry attaches to them; prints "func cookie" of
+# each target of the summary, sorted, and releases the link.
+accepted() {
+	type=fentry
+	case $1 in fentry | trace_fentry_multi) type=$1; shift ;; esac
+	out=$(bpftool -j prog attach-multi pinned $F $type "$@" pinned $L) ||
+		{ fail "$type $*: refused: $out"; return; }
+	echo "$out" | jq -e '.attach_type == "trace_fentry_multi"' >/dev/null ||
+		fail "$type $*: $out"
+	echo "$out" | jq -r '.links[0].funcs[] | "\(.func) \(.cookie)"' | sort
+	rm -f $L
+	wait_untraced bpf_fentry_test1
+}
+
+part_input() {
+	# COOKIE: decimal (a leading 0 is not octal) or 0x hex, 64 bits, nothing else
+	got=$(accepted bpf_fentry_test1 cookie 010 bpf_fentry_test2 cookie 0x10 \
+		bpf_fentry_test3 cookie 0XfF bpf_fentry_test4 cookie 4294967296)
+	want="bpf_fentry_test1 10
+bpf_fentry_test2 16
+bpf_fentry_test3 255
+bpf_fentry_test4 4294967296"
+	[ "$got" = "$want" ] || fail "cookies: got '$got', want '$want'"
+	# (a "-1" here is an option for bpftool's getopt: see the file case below)
+	for c in x1 +1 " 1" "1 " 0x 0x-1 1x 0x0x1 18446744073709551616 0x10000000000000000; do
+		expect_refused "invalid COOKIE '$c'" $A bpf_fentry_test1 cookie "$c" pinned $L
+	done
+	expect_refused "cookie: missing COOKIE" $A bpf_fentry_test1 cookie
+
+	# A name and a pattern that covers it: the name's cookie, in either order
+	a=$(accepted 'bpf_fentry_test?' cookie 3 bpf_fentry_test1 cookie 5)
+	b=$(accepted bpf_fentry_test1 cookie 5 'bpf_fentry_test?' cookie 3)
+	[ "$a" = "$b" ] || fail "pattern then name: '$a', name then pattern: '$b'"
+	echo "$a" | grep -qx "bpf_fentry_test1 5" && [ "$(echo "$a" | wc -l)" = 9 ] ||
+		fail "pattern and name: '$a'"
+	expect_refused "function 'bpf_fentry_test1' is given twice" \
+		$A 'bpf_fentry_test?' bpf_fentry_test1 bpf_fentry_test1 pinned $L
+
+	# libbpf's names of the attach types
+	[ "$(accepted trace_fentry_multi bpf_fentry_test1)" = "bpf_fentry_test1 0" ] ||
+		fail "MULTI_TYPE trace_fentry_multi"
+
+	# Target files: '#' starts a comment anywhere; every error has FILE:LINE
+	printf 'bpf_fentry_test1 cookie 7 # the first\n  # a comment\n\nbpf_fentry_test2#x\n' >$T
+	got=$(accepted file $T)
+	[ "$got" = "bpf_fentry_test1 7
+bpf_fentry_test2 0" ] || fail "comments: got '$got'"
+	printf 'bpf_fentry_test1\nfile /etc/passwd\n' >$T
+	expect_refused "$T:2: no 'file' in a target file" $A file $T pinned $L
+	printf '# comment\n\nbpf_fentry_test1 cookie 1 bpf_fentry_test2\n' >$T
+	expect_refused "$T:3: one TARGET a line, unexpected 'bpf_fentry_test2'" $A file $T pinned $L
+	printf 'bpf_fentry_test1\nbpf_fentry_test2 cookie\n' >$T
+	expect_refused "$T:2: cookie: missing COOKIE" $A file $T pinned $L
+	printf 'bpf_fentry_test1\nbpf_fentry_test2 cookie 08x\n' >$T
+	expect_refused "$T:2: invalid COOKIE '08x'" $A file $T pinned $L
+	printf 'bpf_fentry_test1 cookie -1\n' >$T
+	expect_refused "$T:1: invalid COOKIE '-1'" $A file $T pinned $L
+	printf 'bpf_fentry_test1\n\nno_such_function\n' >$T
+	expect_refused "$T:3: prog 'am_fentry': function 'no_such_function' not found in kernel BTF" \
+		$A file $T pinned $L
+	printf 'bpf_fentry_test1\nprog id 0 f\n' >$T
+	expect_refused "$T:2: " $A file $T pinned $L
+	printf 'bpf_fentry_test1\0junk cookie 9\n' >$T
+	expect_refused "$T:1: NUL byte in the line" $A file $T pinned $L
+	expect_refused "can't open target file '/no/such/file'" $A file /no/such/file pinned $L
+	# the position is the file's only: errors after it have none
+	printf 'bpf_fentry_test1\n' >$T
+	bpftool $A file $T no_such_function pinned $L 2>&1 |
+		grep -q "^Error: prog 'am_fentry': function 'no_such_function' not found" ||
+		fail "an error after the file has a position"
+	check_nothing_left $F "bad input"
+	[ ! -e $L ] || fail "bad input: $L left"
 }
 
 part_prog() {
 	# The program
-	expect_error "program 'am_fentry' was loaded with expected attach type fentry_multi, attach-multi fexit needs fexit_multi" \
+	expect_error "program 'am_fentry' was loaded as trace_fentry_multi, MULTI_TYPE fexit needs trace_fexit_multi: use 'fentry'" \
 		prog attach-multi pinned $F fexit bpf_fentry_test1 pinned $L
 	expect_error "program 'am_single' was not loaded with a tracing multi attach type" \
 		prog attach-multi pinned $P/am_single fentry bpf_fentry_test1 pinned $L
 	expect_error "program 'am_kprobe' is of type kprobe, not tracing" \
 		link create pinned $P/am_kprobe fentry bpf_fentry_test1 pinned $L
-	expect_error "invalid attach type 'fentry_multi'" \
+	expect_error "invalid MULTI_TYPE 'fentry_multi'" \
 		link create pinned $F fentry_multi bpf_fentry_test1 pinned $L
 	expect_error "program 'am_ext' is of type ext, not tracing" \
 		link create pinned $P/tgt/ext fentry bpf_fentry_test1 pinned $L

@@ -1,7 +1,9 @@
 #!/bin/sh
 # bpftool prog attach-multi PROG freplace with BPF program targets: one ext program on
 # am_subprog of two tc programs, one link per target, pinned in a directory created for
-# them ("<target prog id>_<func>"); each target runs the replacement while linked.
+# them ("<target prog id>_<func>"); each target runs the replacement while linked. The
+# summary's links are "bpftool -j link show"'s objects plus "pinned", with attach type
+# "freplace" (not the 0 of an extension program, which names cgroup_inet_ingress).
 # A single target is pinned at FILE itself. A failure on the third target releases the
 # two links made before it and removes the directory.
 . "$(dirname "$0")/attach_multi_lib.sh"
@@ -26,18 +28,18 @@ echo "$out"
 [ $rc = 0 ] || { echo "FAIL: attach-multi exit $rc"; exit 1; }
 echo "$out" | jq -e --arg d $D --argjson a "$a" --argjson b "$b" --argjson e "$(prog_id $E)" '
 	.prog_id == $e and .attach_type == "freplace" and (.links | length) == 2 and
-	.links[0].pinned == "\($d)/\($a)_am_subprog" and
-	.links[1].pinned == "\($d)/\($b)_am_subprog" and
-	[.links[].targets[] | .func, .target_prog_id, .module] ==
-		["am_subprog", $a, null, "am_subprog", $b, null]' >/dev/null || fail "summary"
+	.links[0].pinned == ["\($d)/\($a)_am_subprog"] and
+	.links[1].pinned == ["\($d)/\($b)_am_subprog"] and
+	[.links[] | .type, .prog_type, .attach_type, .target_obj_id] ==
+		["tracing", "ext", "freplace", $a, "tracing", "ext", "freplace", $b]' \
+	>/dev/null || fail "summary"
 for l in 0 1; do
-	id=$(echo "$out" | jq ".links[$l].id")
-	pin=$(echo "$out" | jq -r ".links[$l].pinned")
-	shown=$(bpftool -j link show pinned "$pin")
-	echo "$shown" | jq -e --argjson id "$id" --argjson t "$(echo "$out" |
-		jq ".links[$l].targets[0].target_prog_id")" \
-		'.id == $id and .type == "tracing" and .target_obj_id == $t' >/dev/null ||
-		fail "link show pinned $pin: $shown"
+	pin=$(echo "$out" | jq -r ".links[$l].pinned[0]")
+	shown=$(bpftool -j link show pinned "$pin" | jq -cS .)
+	[ "$(echo "$out" | jq -cS ".links[$l] | del(.pinned)")" = "$shown" ] ||
+		fail "summary's link $l is not link show's: $shown"
+	bpftool link show pinned "$pin" | grep -q "prog_type ext  attach_type freplace  " ||
+		fail "plain link show pinned $pin: $(bpftool link show pinned "$pin")"
 done
 [ "$(tc_ret $A)" = $((ret_a + 99)) ] && [ "$(tc_ret $B)" = $((ret_b + 99)) ] ||
 	fail "not replaced: tc_a $(tc_ret $A), tc_b $(tc_ret $B)"

@@ -22,7 +22,7 @@ hold_and_signal() {
 	done
 	cat $OUT
 	id=$(jq '.links[0].id' $OUT)
-	jq -e '.links[0].pinned == null' $OUT >/dev/null || fail "$2: pinned is not null"
+	jq -e '.links[0].pinned == []' $OUT >/dev/null || fail "$2: pinned is not []"
 	bpftool -j link show id "$id" | jq -e '.type == "tracing_multi"' >/dev/null ||
 		fail "$2: link $id not shown while held"
 	grep -q '^bpf_fentry_test1 ' $TRACE || fail "$2: bpf_fentry_test1 not traced while held"

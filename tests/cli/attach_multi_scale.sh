@@ -95,9 +95,9 @@ while :; do
 	grep -vxF "$bad" $NAMES >$NAMES.all && mv $NAMES.all $NAMES
 done
 n=$(wc -l <$NAMES)
-echo "$out" | jq -e --argjson n "$n" '.links[0].target_cnt == $n and
-	(.links[0].targets | length) == $n' >/dev/null || fail "target_cnt is not $n"
-[ "$(echo "$out" | jq -r '.links[0].targets[].func' | sort)" = "$(sort $NAMES)" ] ||
+echo "$out" | jq -e --argjson n "$n" '.links[0].func_cnt == $n and
+	(.links[0].funcs | length) == $n' >/dev/null || fail "func_cnt is not $n"
+[ "$(echo "$out" | jq -r '.links[0].funcs[].func' | sort)" = "$(sort $NAMES)" ] ||
 	fail "the link's functions are not the names given"
 [ "$(grep -c "^[^[:space:]]" $TRACE)" = "$n" ] ||
 	fail "enabled_functions: $(grep -c "^[^[:space:]]" $TRACE) functions, not $n"

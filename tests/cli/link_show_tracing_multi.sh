@@ -3,9 +3,11 @@
 # (tmulti_pin prints its request) and what BTF, bpftool btf/prog show and kallsyms say:
 # - a fentry multi link on a vmlinux function, two module functions and a BPF program's
 #   subprogram, and a fmod_ret multi link on module functions, with cookies;
-# - JSON (-j, -p): attach type, func_cnt, per target func, module, btf_id, btf_obj_id,
-#   target_prog_id, cookie, addr, every key always present;
-# - plain: the exact table line of every target (columns aligned under the header);
+# - JSON (-j, -p): mainline bpftool's keys (attach_type, func_cnt, btf_obj_id, funcs
+#   with id, addr, func, module, cookie) and ours per target (btf_obj_id, prog_id),
+#   every key always present;
+# - plain: mainline's "attach_type .. btf_obj_id .. count .." line and columns (btf_id,
+#   addr, decimal cookie), ours before the name; the exact line of every target;
 # - with kernel pointers hidden (kptr_restrict=2): addresses 0, names still from BTF;
 # - the fdinfo fallback (forced with BPFTOOL_LINK_INFO_FROM_FDINFO): the same fields,
 #   addresses 0;
@@ -50,12 +52,15 @@ want_of() {
 check_json() {
 	link=$(echo "$1" | jq -c --arg pin "$2" '.[] | select(.pinned | index($pin))')
 	want=$(want_of "$2")
-	echo "$link" | jq -e --argjson w "$want" '
+	echo "$link" | jq -e --argjson w "$want" --argjson v "$vmlinux_obj" \
+		--argjson m "$module_obj" '
 		.type == "tracing_multi" and .prog_id == $w.prog_id and
 		.attach_type == $w.attach_type and .func_cnt == ($w.targets | length) and
-		[.funcs[] | del(.addr)] == [$w.targets[] | del(.cookie_hex)] and
+		(.btf_obj_id == $v or .btf_obj_id == $m) and
+		[.funcs[] | {func, module: .module, btf_id: .id, btf_obj_id, target_prog_id: .prog_id,
+			     cookie}] == [$w.targets[] | del(.cookie_hex)] and
 		([.funcs[] | keys] | unique) ==
-			[["addr", "btf_id", "btf_obj_id", "cookie", "func", "module", "target_prog_id"]]' \
+			[["addr", "btf_obj_id", "cookie", "func", "id", "module", "prog_id"]]' \
 		>/dev/null || fail "$2 ($3): got ${link:-no link with this pin}, want $want"
 	case $3 in
 	addr) echo "$link" | jq -e 'all(.funcs[]; .addr > 0)' >/dev/null ||
@@ -68,14 +73,14 @@ check_json() {
 # 2. Plain: the exact line of each target of link $2 in listing $1, with the address
 #    from kallsyms ("addr"; BPF program targets: any), or 0 ("noaddr").
 check_plain() {
-	header=$(printf '\t%-16s %-16s %-10s %-10s %-11s %s' addr cookie btf_obj_id btf_id \
-		tgt_prog_id "func [module]")
+	header=$(printf '\t%-16s %-16s %-16s %-10s %-10s %s' btf_id addr cookie btf_obj_id \
+		prog_id "func [module]")
 	echo "$1" | grep -qFx "$header" || fail "plain: no table header line: $1"
 	want=$(want_of "$2")
 	at=$(echo "$want" | jq -r .attach_type)
 	n=$(echo "$want" | jq '.targets | length')
-	echo "$1" | grep -qFx "	attach_type $at  func_cnt $n  " ||
-		fail "plain: no 'attach_type $at  func_cnt $n' line: $1"
+	echo "$1" | grep -qx "	attach_type $at  btf_obj_id [0-9]*  count $n  " ||
+		fail "plain: no 'attach_type $at  btf_obj_id ID  count $n' line: $1"
 	echo "$want" | jq -r '.targets[] |
 		"\(.func) \(.module // "-") \(.cookie_hex) \(.btf_obj_id) \(.btf_id) \(.target_prog_id)"' |
 	while read -r func mod cookie obj id prog; do
@@ -90,8 +95,8 @@ check_plain() {
 			addr='[0-9a-f]\{16\}'
 			grep=-qx
 		fi
-		line=$(printf '\t%s %-16s %-10s %-10s %-11s %s%s' "$addr" "$cookie" "$obj" "$id" \
-			"$prog" "$func" "$suffix")
+		line=$(printf '\t%-16s %s %-16u %-10s %-10s %s%s' "$id" "$addr" "0x$cookie" \
+			"$obj" "$prog" "$func" "$suffix")
 		echo "$1" | grep $grep "$line" || echo "plain: no line '$line'"
 	done >$ERRS
 	[ -s $ERRS ] && fail "$(cat $ERRS)
@@ -106,7 +111,7 @@ shown() {
 		check_json "$all" $P/fentry addr
 		check_json "$all" $P/fmod_ret addr
 	done
-	# jq reads numbers as doubles: the exact u64 cookie from the text.
+	# jq reads numbers as doubles: the exact u64 cookie, in decimal, from the text.
 	echo "$all" | grep -q '"cookie": 18446744073709551614' ||
 		fail "cookie 0xfffffffffffffffe not printed exactly: $all"
 	plain=$(bpftool -f link show) || fail "link show exited $?"
@@ -147,7 +152,8 @@ fallbacks() {
 	one=$(bpftool -j link show pinned $P/fmod_ret)
 	echo "$one" | jq -e '.type == "tracing_multi" and .attach_type == "modify_return_multi" and
 		.func_cnt == 0 and .funcs == []' >/dev/null || fail "detached link: $one"
-	bpftool link show pinned $P/fmod_ret | grep -qFx "	attach_type modify_return_multi  func_cnt 0  " ||
+	bpftool link show pinned $P/fmod_ret |
+		grep -qx "	attach_type modify_return_multi  btf_obj_id [0-9]*  count 0  " ||
 		fail "detached link, plain: $(bpftool link show pinned $P/fmod_ret)"
 }
 
