@@ -1,11 +1,12 @@
 # Entry points; the work is in scripts/. VARIANT=debug selects the debug kernel config,
 # VARIANT=upstream the BPF selftests' one (check-upstream), VARIANT=stock the pristine
-# kernel with the VM's config (check-stock).
+# kernel with the VM's config (check-stock), VARIANT=mainline mainline's 7.2 kernel with it
+# (check-mainline).
 # `make help` lists the targets.
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-fault check-host check-upstream check-stock demo bench clean
+.PHONY: help deps tree export drift checkpatch build check check-debug check-fault check-host check-upstream check-stock check-mainline demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -26,6 +27,8 @@ help:
 	@echo "                  BASELINE=1: the same with the unpatched tree (kernel and test_progs)"
 	@echo "make check-stock  the unpatched kernel with the patched libbpf/bpftool: tests/suite-stock"
 	@echo "                  (tracing multi-links reported missing, -EOPNOTSUPP)"
+	@echo "make check-mainline  mainline's Linux 7.2 (Debian sid's source, fetched at the first"
+	@echo "                  build) with the patched libbpf/bpftool: tests/suite-mainline"
 	@echo "make tree         create/update the kernel work tree build/linux from ./series"
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
 	@echo "make drift        fail if build/linux and ./series differ"
@@ -86,6 +89,11 @@ endif
 check-stock:
 	@$(MAKE) --no-print-directory build VARIANT=stock
 	@VARIANT=stock scripts/vm.sh check
+
+# Not part of check: a third kernel, from mainline's source (fetched from Debian sid).
+check-mainline:
+	@$(MAKE) --no-print-directory build VARIANT=mainline
+	@VARIANT=mainline scripts/vm.sh check
 
 demo: build
 	@scripts/vm.sh demo

@@ -6,23 +6,27 @@
 # VARIANT=upstream instead builds a kernel from the tree's BPF selftests config and the
 # selftests' test_progs (make check-upstream). VARIANT=stock builds the kernel from the
 # pristine source (build/base/linux) with the VM's config, and bpftool and the tests from
-# the patched tree (make check-stock).
+# the patched tree (make check-stock). VARIANT=mainline does the same with mainline's
+# source (Linux 7.2 from Debian sid, fetched once into build/mainline-src; make
+# check-mainline).
 . "$(dirname "$0")/common.sh"
 
 # .git is a file in a worktree (a second tree at another commit, beside build/linux).
 [ -e "$TREE/.git" ] || die "no work tree; run scripts/tree.sh sync first"
 [ "$VARIANT" != stock ] || "$TOP/scripts/tree.sh" base
+[ "$VARIANT" != mainline ] || "$TOP/scripts/fetch-mainline.sh" source
 
 FRAGMENTS=("$TOP/kernel/config-vm")
 BASE_CONFIGS=()
 case $VARIANT in
-vm | stock) ;;
+# Every line of config-vm exists and sticks on 7.2 as well (none is the series' own).
+vm | stock | mainline) ;;
 debug) FRAGMENTS+=("$TOP/kernel/config-debug") ;;
 # The selftests need far more than tinyconfig keeps (tinyconfig also drops BLOCK and
 # VIRTIO_MENU, and with them their children): start from their own fragments on Kconfig
 # defaults, as tools/testing/selftests/bpf/vmtest.sh does.
 upstream) BASE_CONFIGS=("$SELFTESTS"/config{,.vm,.x86_64}) ;;
-*) die "VARIANT must be vm, debug, upstream or stock" ;;
+*) die "VARIANT must be vm, debug, upstream, stock or mainline" ;;
 esac
 
 CC_KERNEL=gcc

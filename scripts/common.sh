@@ -7,9 +7,11 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}		# overridable: a second build (another tree) beside this one
 TREE=${TREE:-$BUILD/linux}		# git work tree: pristine base + one commit per patch
 BASE_TREE=$BUILD/base/linux		# second work tree at tag base: the pristine source
-VARIANT=${VARIANT:-vm}			# kernel variant: vm, debug, upstream or stock
+VARIANT=${VARIANT:-vm}			# kernel variant: vm, debug, upstream, stock or mainline
 KTREE=$TREE				# the tree the kernel is built from
 KOUT=$BUILD/kbuild-$VARIANT		# kbuild output (O=) for that variant
+MAINLINE=$BUILD/mainline			# mainline's tracing_multi selftests (fetch-mainline.sh)
+MAINLINE_SRC=$BUILD/mainline-src		# mainline's whole source (fetch-mainline.sh source)
 # stock: the pristine source's kernel with the VM's config (make check-stock); bpftool,
 # libbpf and the tests still come from the patched tree. The kbuild directory sits beside
 # the tree as kbuild-vm does beside build/linux: the same relative paths, so that ccache
@@ -18,11 +20,18 @@ if [ "$VARIANT" = stock ]; then
 	KTREE=$BASE_TREE
 	KOUT=$BUILD/base/kbuild-vm
 fi
-TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants)
+TOOLS=$BUILD/tools			# libbpf, bpftool (shared by the variants but mainline)
+# mainline: Linux 7.2 (base.conf's MAINLINE_SOURCE_*, with its own tracing multi-link) with
+# the VM's config (make check-mainline); bpftool, libbpf and the tests from the patched
+# tree. bpftool in a directory of its own: its BPF skeletons are compiled against the
+# kernel's vmlinux.h (build.sh), and 7.2's is another kernel's, not 6.12's.
+if [ "$VARIANT" = mainline ]; then
+	KTREE=$MAINLINE_SRC/linux
+	TOOLS=$BUILD/tools-mainline
+fi
 TOUT=$BUILD/tests-$VARIANT		# test module, BPF objects, runners
 SELFTESTS=$TREE/tools/testing/selftests/bpf	# the tree's own BPF selftests (upstream variant)
 STOUT=$BUILD/selftests-$VARIANT		# their test_progs, BPF objects, bpf_testmod.ko
-MAINLINE=$BUILD/mainline			# mainline's tracing_multi selftests (fetch-mainline.sh)
 MAINLINE_SELFTESTS=${MAINLINE_SELFTESTS:-1}	# VARIANT=upstream: build and run them too
 LOGS=$BUILD/logs
 JOBS=${JOBS:-$(nproc)}

@@ -2,7 +2,8 @@
 # Boot the built kernel under QEMU (TCG) with a busybox initramfs that carries bpftool, the
 # tests and the test module, and run one guest script:
 #   vm.sh check      the suite (tests/suite); prints "N passed, N failed[, N skipped]";
-#                    VARIANT=stock: the stock kernel, on the tests of tests/suite-stock
+#                    VARIANT=stock: the stock kernel, on the tests of tests/suite-stock;
+#                    VARIANT=mainline: Linux 7.2, on the tests of tests/suite-mainline
 #   vm.sh fault      (VARIANT=debug) the fault-injection tests of tests/suite-fault, as check
 #   vm.sh demo       tests/guest/demo.sh
 #   vm.sh bench      tests/guest/bench.sh (BENCH_N, BENCH_REPS, BENCH_METHODS, BENCH_TIMEOUT),
@@ -17,12 +18,14 @@
 
 MODE=${1:-check}
 case $VARIANT:$MODE in
-vm:check | vm:demo | vm:bench | debug:check | debug:fault | debug:demo | upstream:selftests | stock:check) ;;
-*) die "usage: vm.sh check|demo (VARIANT=vm|debug), VARIANT=debug vm.sh fault, vm.sh bench, VARIANT=upstream vm.sh selftests, VARIANT=stock vm.sh check" ;;
+vm:check | vm:demo | vm:bench | debug:check | debug:fault | debug:demo | upstream:selftests | stock:check | mainline:check) ;;
+*) die "usage: vm.sh check|demo (VARIANT=vm|debug), VARIANT=debug vm.sh fault, vm.sh bench, VARIANT=upstream vm.sh selftests, VARIANT=stock|mainline vm.sh check" ;;
 esac
-# The stock kernel runs the tests meant for a kernel without the series.
+# The stock kernel runs the tests meant for a kernel without the series, mainline's those
+# meant for mainline's own tracing multi-link.
 SUITE=$TOP/tests/suite
 [ "$VARIANT" = stock ] && SUITE=$TOP/tests/suite-stock
+[ "$VARIANT" = mainline ] && SUITE=$TOP/tests/suite-mainline
 [ "$MODE" = fault ] && SUITE=$TOP/tests/suite-fault
 [ "$MODE" != selftests ] || [ -x "$STOUT/test_progs" ] ||
 	die "no ${STOUT#"$TOP"/}/test_progs; run VARIANT=upstream scripts/build.sh"
