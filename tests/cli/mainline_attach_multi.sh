@@ -60,13 +60,14 @@ if [ $rc != 0 ]; then
 else
 	echo "$out" | jq -e --arg l $L --argjson p "$(prog_id $F)" '
 		.prog_id == $p and .attach_type == "trace_fentry_multi" and .skipped == 0 and
-		(.links | length) == 1 and .links[0].pinned == $l and
-		.links[0].target_cnt == 9 and all(.links[0].targets[]; .addr == 0)' >/dev/null ||
+		(.links | length) == 1 and .links[0].pinned == [$l] and
+		.links[0].func_cnt == 9 and all(.links[0].funcs[]; .addr == 0)' >/dev/null ||
 		fail "summary"
 	want=$(jq -nc --argjson v "$vmlinux_obj" '
-		[range(1; 10) | {func: "bpf_fentry_test\(.)", module: null, btf_obj_id: $v,
-		 target_prog_id: 0, cookie: (if . == 1 then 1 else 4 end)}] | sort_by(.func)')
-	got=$(echo "$out" | jq -c '[.links[0].targets[] | del(.addr, .btf_id)] | sort_by(.func)')
+		[range(1; 10) | {func: "bpf_fentry_test\(.)", module: null,
+		 cookie: (if . == 1 then 1 else 4 end), btf_obj_id: $v, prog_id: 0}] |
+		sort_by(.func)')
+	got=$(echo "$out" | jq -c '[.links[0].funcs[] | del(.addr, .id)] | sort_by(.func)')
 	[ "$got" = "$want" ] || fail "targets: got $got, want $want"
 	link_id=$(echo "$out" | jq '.links[0].id')
 	shown=$(bpftool -j link show pinned $L)
@@ -114,8 +115,8 @@ cat $OUT; echo
 nfuncs=$(grep -c "^tmulti_test_.*\[$MOD\]" /sys/kernel/tracing/available_filter_functions)
 # (jq -e succeeds on an empty file)
 [ -s $OUT ] && jq -e --argjson m "$module_obj" --argjson n "$nfuncs" --arg mod $MOD '
-	.links[0].pinned == null and .links[0].target_cnt == $n and
-	all(.links[0].targets[]; .module == $mod and .btf_obj_id == $m and .cookie == 3 and
+	.links[0].pinned == [] and .links[0].func_cnt == $n and
+	all(.links[0].funcs[]; .module == $mod and .btf_obj_id == $m and .cookie == 3 and
 		(.func | startswith("tmulti_test_")))' $OUT >/dev/null ||
 	fail "$MOD:tmulti_test_*: summary (want $nfuncs functions)"
 echo 5 >/sys/kernel/debug/$MOD/trigger || fail "module trigger"

@@ -6,8 +6,9 @@
 # program loaded for vmlinux on three functions, and a fexit multi link of a program
 # loaded for the test module on two of its functions, with cookies. Checked against the
 # request and what bpftool btf show says:
-# - JSON (-j, -p): attach type, func_cnt, per target func, module, btf_id, btf_obj_id,
-#   target_prog_id 0, cookie, addr 0, every key always present; the exact u64 cookie;
+# - JSON (-j, -p): mainline bpftool's keys (attach_type, func_cnt, btf_obj_id: the
+#   program's attach BTF, funcs with id, addr 0, func, module, cookie) and ours per target
+#   (btf_obj_id, prog_id 0), every key always present; the exact u64 cookie;
 # - plain: the table header, the attach type line, the exact line of every target;
 # - one link by pin and by id: exit 0, the same object;
 # - link detach: mainline has none for these links (EOPNOTSUPP): one Error: line, and
@@ -46,30 +47,34 @@ check_json() {
 	echo "$link" | jq -e --argjson w "$want" '
 		.type == "tracing_multi" and .prog_id == $w.prog_id and
 		.attach_type == $w.attach_type and .func_cnt == ($w.targets | length) and
-		[.funcs[] | del(.addr)] == [$w.targets[] | del(.cookie_hex)] and
+		.btf_obj_id == $w.targets[0].btf_obj_id and
+		[.funcs[] | {func, module: .module, btf_id: .id, btf_obj_id,
+			     target_prog_id: .prog_id, cookie}] ==
+			[$w.targets[] | del(.cookie_hex)] and
 		all(.funcs[]; .addr == 0) and
 		([.funcs[] | keys] | unique) ==
-			[["addr", "btf_id", "btf_obj_id", "cookie", "func", "module", "target_prog_id"]]' \
+			[["addr", "btf_obj_id", "cookie", "func", "id", "module", "prog_id"]]' \
 		>/dev/null || fail "$2: got ${link:-no link with this pin}, want $want"
 }
 
 # Plain: the exact line of each target of link $2 in listing $1, address 0.
 check_plain() {
-	header=$(printf '\t%-16s %-16s %-10s %-10s %-11s %s' addr cookie btf_obj_id btf_id \
-		tgt_prog_id "func [module]")
+	header=$(printf '\t%-16s %-16s %-16s %-10s %-10s %s' btf_id addr cookie btf_obj_id \
+		prog_id "func [module]")
 	echo "$1" | grep -qFx "$header" || fail "plain: no table header line: $1"
 	want=$(want_of "$2")
 	at=$(echo "$want" | jq -r .attach_type)
 	n=$(echo "$want" | jq '.targets | length')
-	echo "$1" | grep -qFx "	attach_type $at  func_cnt $n  " ||
-		fail "plain: no 'attach_type $at  func_cnt $n' line: $1"
+	obj=$(echo "$want" | jq .targets[0].btf_obj_id)
+	echo "$1" | grep -qFx "	attach_type $at  btf_obj_id $obj  count $n  " ||
+		fail "plain: no 'attach_type $at  btf_obj_id $obj  count $n' line: $1"
 	echo "$want" | jq -r '.targets[] |
 		"\(.func) \(.module // "-") \(.cookie_hex) \(.btf_obj_id) \(.btf_id)"' |
 	while read -r func mod cookie obj id; do
 		suffix=
 		[ "$mod" = - ] || suffix=" [$mod]"
-		line=$(printf '\t%s %-16s %-10s %-10s %-11s %s%s' 0000000000000000 "$cookie" \
-			"$obj" "$id" 0 "$func" "$suffix")
+		line=$(printf '\t%-16s %s %-16u %-10s %-10s %s%s' "$id" 0000000000000000 \
+			"0x$cookie" "$obj" 0 "$func" "$suffix")
 		echo "$1" | grep -qFx "$line" || echo "plain: no line '$line'"
 	done >$ERRS
 	[ -s $ERRS ] && fail "$(cat $ERRS)
@@ -83,7 +88,7 @@ for fmt in -j -p; do
 	check_json "$all" $P/fentry
 	check_json "$all" $P/module
 done
-# jq reads numbers as doubles: the exact u64 cookie from the text.
+# jq reads numbers as doubles: the exact u64 cookie, in decimal, from the text.
 echo "$all" | grep -q '"cookie": 18446744073709551614' ||
 	fail "cookie 0xfffffffffffffffe not printed exactly: $all"
 plain=$(bpftool -f link show) || fail "link show exited $?"
