@@ -132,7 +132,9 @@ build_selftests() {
 		OUTPUT="$STOUT" CLANG=clang-19 LLC=llc-19 LLVM_STRIP=llvm-strip-19 "${keep[@]}" test_progs
 }
 
-build_kernel
+# KERNEL=0: only the user space and the tests, against the kernel already in $KOUT (a second
+# BUILD directory that links to this one's tree and kernels, for work beside a kernel build).
+[ "${KERNEL:-1}" = 0 ] || build_kernel
 if [ "$VARIANT" = upstream ]; then
 	build_selftests
 else
