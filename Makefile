@@ -6,7 +6,7 @@
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-fault check-host check-upstream check-stock check-mainline demo bench clean
+.PHONY: help deps tree export drift checkpatch build install check check-debug check-fault check-host check-upstream check-stock check-mainline demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -34,6 +34,9 @@ help:
 	@echo "make drift        fail if build/linux and ./series differ"
 	@echo "make checkpatch   scripts/checkpatch.pl --strict on every patch of the series"
 	@echo "make deps         install the Debian packages the build needs"
+	@echo "make install      bpftool (man pages, bash completion) and libbpf (headers, .a, .so,"
+	@echo "                  libbpf.pc) from the patched tree, for this machine"
+	@echo "                  PREFIX=/usr/local  DESTDIR=staging root  LIBDIR=PREFIX/lib"
 
 deps:
 	@scripts/deps.sh
@@ -52,6 +55,11 @@ checkpatch: tree
 
 build: tree
 	@scripts/build.sh
+
+# bpftool and libbpf for this machine (not the VM's static bpftool), built in build/install-build
+PREFIX ?= /usr/local
+install: tree
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" LIBDIR="$(LIBDIR)" scripts/install.sh
 
 check: build
 	@scripts/host-checks.sh
