@@ -71,7 +71,7 @@ int main(void)
 	return 0;
 }
 PROG
-# shellcheck disable=SC2086 # pkg-config's flags are words
+# shellcheck disable=SC2046 # pkg-config's flags are words
 if gcc -Wall -Werror $(pc --cflags) "$ROOT/tmulti_api.c" $(pc --libs) -o "$ROOT/tmulti_api"; then
 	got=$(LD_BIND_NOW=1 LD_LIBRARY_PATH=$P/lib "$ROOT/tmulti_api") || fail "tmulti_api did not run"
 	[ "$got" = "v$want 1" ] || fail "tmulti_api printed '$got', want 'v$want 1'"
