@@ -75,8 +75,9 @@ PROG
 if gcc -Wall -Werror $(pc --cflags) "$ROOT/tmulti_api.c" $(pc --libs) -o "$ROOT/tmulti_api"; then
 	got=$(LD_BIND_NOW=1 LD_LIBRARY_PATH=$P/lib "$ROOT/tmulti_api") || fail "tmulti_api did not run"
 	[ "$got" = "v$want 1" ] || fail "tmulti_api printed '$got', want 'v$want 1'"
-	LD_LIBRARY_PATH=$P/lib ldd "$ROOT/tmulti_api" | grep -q "libbpf.so.1 => $P/lib/libbpf.so.1 " ||
-		fail "tmulti_api is not linked against $P/lib/libbpf.so.1"
+	libs=$(LD_LIBRARY_PATH=$P/lib ldd "$ROOT/tmulti_api")
+	grep -q "libbpf.so.1 => $P/lib/libbpf.so.1 " <<<"$libs" ||
+		fail "tmulti_api is not linked against $P/lib/libbpf.so.1: $libs"
 else
 	fail "a program using bpf_program__attach_tracing_multi() does not build against $P"
 fi
