@@ -6,7 +6,7 @@
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch series-check build check check-debug check-fault check-host check-upstream check-stock check-mainline demo bench clean
+.PHONY: help deps tree export drift checkpatch series-check build install check check-debug check-fault check-host check-upstream check-stock check-mainline demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -38,6 +38,9 @@ help:
 	@echo "                  cover letter and patches in build/series/, applies to the installed"
 	@echo "                  source; SERIES_CHECK_STAGES=fixup,checkpatch,build,cover,base,drift"
 	@echo "make deps         install the Debian packages the build needs"
+	@echo "make install      bpftool (man pages, bash completion) and libbpf (headers, .a, .so,"
+	@echo "                  libbpf.pc) from the patched tree, for this machine"
+	@echo "                  PREFIX=/usr/local  DESTDIR=staging root  LIBDIR=PREFIX/lib"
 
 deps:
 	@scripts/deps.sh
@@ -60,6 +63,11 @@ series-check: tree
 
 build: tree
 	@scripts/build.sh
+
+# bpftool and libbpf for this machine (not the VM's static bpftool), built in build/install-build
+PREFIX ?= /usr/local
+install: tree
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" LIBDIR="$(LIBDIR)" scripts/install.sh
 
 check: build
 	@scripts/host-checks.sh

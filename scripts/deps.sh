@@ -9,6 +9,7 @@ PACKAGES=(
 	dwarves					# pahole: BTF for vmlinux and modules
 	clang llvm				# BPF programs, bpftool skeletons
 	python3-docutils			# rst2man: bpftool man pages
+	pkg-config				# make install's test reads the installed libbpf.pc
 	qemu-system-x86 busybox-static jq	# the test VM and what runs in it
 	bash-completion				# bpftool completion tests in the VM
 	gnuplot-nox				# make bench: the attach+detach plot

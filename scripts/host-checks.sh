@@ -2,7 +2,8 @@
 # Checks of the work tree that need no VM, run by "make check" before booting it:
 # - bpftool's man pages build, and rst2man reports no warning (--exit-status=2);
 # - tools/testing/selftests/bpf/test_bpftool_synctypes.py finds bpftool's type and
-#   option lists in sync across its sources, help texts, man pages and bash completion.
+#   option lists in sync across its sources, help texts, man pages and bash completion;
+# - make install into a scratch root works, and what it installed too (tests/host/install.sh).
 . "$(dirname "$0")/common.sh"
 
 DOC_OUT=$TOOLS/bpftool-doc
@@ -13,3 +14,5 @@ run_logged bpftool-doc make -C "$TREE/tools/bpf/bpftool" \
 note "bpftool man pages: $(find "$DOC_OUT" -name '*.8' | wc -l) built"
 
 run_logged bpftool-synctypes python3 "$TREE/tools/testing/selftests/bpf/test_bpftool_synctypes.py"
+
+"$TOP/tests/host/install.sh"

@@ -113,6 +113,9 @@ make_initramfs() {
 	fi
 	cp -r "$TOP/tests/cli" "$ROOT/tests/"
 	cp "$TOUT"/*.bpf.o "$TOUT/module/tmulti_testmod.ko" "$ROOT/tests/"
+	# The README's quick start (cli/quickstart.sh): the README, and what the host built of it
+	cp "$TOP/README.md" "$ROOT/tests/"
+	cp -r "$TOUT/quickstart" "$ROOT/tests/"
 	# The debug kernel's sample live patch, for the live patching tests
 	[ ! -e "$KOUT/samples/livepatch/livepatch-sample.ko" ] ||
 		cp "$KOUT/samples/livepatch/livepatch-sample.ko" "$ROOT/tests/"
