@@ -6,7 +6,7 @@
 VARIANT ?= vm
 export VARIANT
 
-.PHONY: help deps tree export drift checkpatch build check check-debug check-fault check-host check-upstream check-stock check-mainline demo bench clean
+.PHONY: help deps tree export drift checkpatch series-check build check check-debug check-fault check-host check-upstream check-stock check-mainline demo bench clean
 
 help:
 	@echo "make demo         boot the patched kernel in QEMU and show bpftool at work"
@@ -33,6 +33,10 @@ help:
 	@echo "make export       write build/linux's commits back to the patch files and ./series"
 	@echo "make drift        fail if build/linux and ./series differ"
 	@echo "make checkpatch   scripts/checkpatch.pl --strict on every patch of the series"
+	@echo "make series-check the series as a maintainer gets it: no patch rewrites an earlier"
+	@echo "                  one, checkpatch, every commit built (-Werror; arm64, riscv, s390),"
+	@echo "                  cover letter and patches in build/series/, applies to the installed"
+	@echo "                  source; SERIES_CHECK_STAGES=fixup,checkpatch,build,cover,base,drift"
 	@echo "make deps         install the Debian packages the build needs"
 
 deps:
@@ -49,6 +53,10 @@ drift:
 
 checkpatch: tree
 	@scripts/checkpatch.sh
+
+# Not part of check: it builds every commit of the series (vmlinux and three other arches).
+series-check: tree
+	@scripts/series-check.sh
 
 build: tree
 	@scripts/build.sh

@@ -16,6 +16,8 @@ PACKAGES=(
 # The tree's BPF selftests (make check-upstream) need a newer clang than bookworm's
 # default 14, and real iproute2 and dash in the guest.
 [ "$VARIANT" = upstream ] && PACKAGES+=(clang-19 llvm-19 lld-19 iproute2 dash rsync)
+# make series-check builds the directories the series touches on other architectures.
+[ "${1:-}" = series-check ] && PACKAGES+=(gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu gcc-s390x-linux-gnu)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

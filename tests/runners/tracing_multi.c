@@ -1274,6 +1274,52 @@ static int reserved_attach_types(void)
 	return 0;
 }
 
+/*
+ * bpf_prog_info.expected_attach_type, after mainline's last field: what each program was
+ * loaded with. A caller that asks for less gets less: info_len tells it the field's there.
+ */
+static int prog_info_attach_type(void)
+{
+	static const struct {
+		enum bpf_attach_type type;
+		const char *func;	/* NULL: untyped */
+	} progs[] = {
+		{ BPF_TRACE_FENTRY_MULTI }, { BPF_TRACE_FEXIT_MULTI },
+		{ BPF_MODIFY_RETURN_MULTI, "bpf_modify_return_test" },
+		{ BPF_TRACE_FEXIT, "bpf_fentry_test1" },
+	};
+	const __u32 short_len = offsetof(struct bpf_prog_info, expected_attach_type);
+	struct bpf_prog_info info;
+	int i, fd, id;
+	__u32 len;
+
+	CHECK_EQ(setup(), 0);
+	for (i = 0; i < 4; i++) {
+		id = 0;
+		if (progs[i].func) {
+			id = btf__find_by_name_kind(vmlinux_btf, progs[i].func, BTF_KIND_FUNC);
+			CHECK(id > 0, "%s", progs[i].func);
+		}
+		fd = load_raw(BPF_PROG_TYPE_TRACING, progs[i].type, id, 0);
+		CHECK(fd >= 0, "load as %s: %d", libbpf_bpf_attach_type_str(progs[i].type), fd);
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		CHECK_EQ(bpf_prog_get_info_by_fd(fd, &info, &len), 0);
+		CHECK_EQ(len, sizeof(info));
+		CHECK_EQ(info.expected_attach_type, progs[i].type);
+		memset(&info, 0, sizeof(info));
+		len = short_len;
+		CHECK_EQ(bpf_prog_get_info_by_fd(fd, &info, &len), 0);
+		CHECK_EQ(len, short_len);
+		CHECK_EQ(info.expected_attach_type, 0);
+		printf("%s: info_len %u, expected_attach_type %u; asked for %u bytes: %u\n",
+		       libbpf_bpf_attach_type_str(progs[i].type), (unsigned int)sizeof(info),
+		       progs[i].type, short_len, len);
+		close(fd);
+	}
+	return 0;
+}
+
 /* A function without an ftrace call site (notrace), by BTF id: ENOENT, and nothing left */
 static int notrace_enoent(void)
 {
@@ -2560,6 +2606,7 @@ static const struct test tests[] = {
 	{ "untyped_load", untyped_load },
 	{ "untyped_test_run", untyped_test_run },
 	{ "reserved_attach_types", reserved_attach_types },
+	{ "prog_info_attach_type", prog_info_attach_type },
 	{ "notrace_enoent", notrace_enoent },
 	{ "errs_array", errs_array },
 	{ "fds_attach_btf", fds_attach_btf },
