@@ -3,7 +3,8 @@
 # headers: the attach types its BTF names (enum bpf_attach_type), and the program's own
 # attach type from bpf_prog_info where the kernel reports it. $1: "series" (this
 # series' kernel: fmod_ret multi-links, expected_attach_type in bpf_prog_info) or
-# "mainline" (7.2: fentry and fexit multi-links only, no expected_attach_type).
+# "mainline" (7.2: fentry and fexit multi-links only, no expected_attach_type). The
+# program is named as the kernel keeps it (BPF_OBJ_NAME_LEN: autoattach_mult).
 set -e
 fail() { echo "FAIL: $*"; exit 1; }
 P=/sys/fs/bpf/tmulti_kernel_abi
@@ -32,7 +33,7 @@ cat $err
 if [ "$kernel" = mainline ]; then
 	want="Error: this kernel has no fmod_ret multi-links (its BTF names no BPF_MODIFY_RETURN_MULTI): it attaches fentry and fexit multi programs only"
 else
-	want="Error: program 'autoattach_multi' was loaded as trace_fentry_multi, MULTI_TYPE fmod_ret needs modify_return_multi: use 'fentry'"
+	want="Error: program 'autoattach_mult' was loaded as trace_fentry_multi, MULTI_TYPE fmod_ret needs modify_return_multi: use 'fentry'"
 fi
 [ "$(cat $err)" = "$want" ] || fail "expected: $want"
 
@@ -40,7 +41,7 @@ fi
 # series' kernel and from BPF_LINK_CREATE's E2BIG on 7.2, gives the same answer
 bpftool prog attach-multi pinned $P fexit bpf_fentry_test1 hold >/dev/null 2>$err && fail "fexit accepted"
 cat $err
-want="Error: program 'autoattach_multi' was loaded as trace_fentry_multi, MULTI_TYPE fexit needs trace_fexit_multi: use 'fentry'"
+want="Error: program 'autoattach_mult' was loaded as trace_fentry_multi, MULTI_TYPE fexit needs trace_fexit_multi: use 'fentry'"
 [ "$(cat $err)" = "$want" ] || fail "expected: $want"
 [ -z "$(bpftool link list)" ] || fail "a link was left: $(bpftool link list)"
 echo "attach types and the program's type read from the $kernel kernel"
