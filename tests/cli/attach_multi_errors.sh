@@ -184,7 +184,7 @@ part_prog() {
 		$A bpf_fentry_test1 "$dup" pinned $L
 
 	# Pinning
-	expect_error "expected 'pinned FILE' or 'hold'" $A bpf_fentry_test1
+	expect_error "expected 'pinned FILE', 'hold' or 'dry-run'" $A bpf_fentry_test1
 	expect_error "can't pin BPF object: path '$P/am_fexit' already exists" \
 		$A bpf_fentry_test1 pinned $P/am_fexit
 	expect_error "unexpected 'extra' after pinned FILE" $A bpf_fentry_test1 pinned $L extra

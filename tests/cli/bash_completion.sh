@@ -63,7 +63,7 @@ expect "bpftool link show " "id pinned "
 expect "bpftool link " "create detach help list pin show "
 expect "bpftool feature list_builtins " "attach_types helpers link_types map_types prog_types "
 
-# prog attach-multi / link create: PROG MULTI_TYPE TARGET... { pinned FILE | hold }
+# prog attach-multi / link create: PROG MULTI_TYPE TARGET... { pinned FILE | hold | dry-run }
 prog=$(echo "$req" | jq '.[0].prog_id')
 prog_ids=$(bpftool -j prog show | jq -r '.[].id' | words)
 prog_names=$(bpftool -j prog show | jq -r '.[].name // empty' | words)
@@ -104,12 +104,14 @@ opts=$("$(dirname "$0")/complete.bash" "$L $MOD" 2>&1 >/dev/null)
 if [ "$got" = "$MOD: " ]; then want="compopt -o nospace"; else want=""; fi
 [ "$opts" = "$want" ] || fail "'$L $MOD<TAB>' offers '$got' with options '$opts', want '$want'"
 
-# Keywords: cookie after a function without one, pinned/hold once there is a target.
+# Keywords: cookie after a function without one, pinned/hold/dry-run once there is a
+# target.
 # (An empty word gets all 20,000 functions: once; prefixes below.)
-expect_some "$L vfs_read " "vfs_write tmulti_test_int $MOD: prog file cookie pinned hold" "$MOD:tmulti_test_int"
+expect_some "$L vfs_read " "vfs_write tmulti_test_int $MOD: prog file cookie pinned hold dry-run" "$MOD:tmulti_test_int"
 expect "$L vfs_read co" "$( (func_list co; echo cookie) | words)"
 expect "$L vfs_read ho" "$( (func_list ho; echo hold) | words)"
 expect "$L vfs_read pi" "$( (func_list pi; echo pinned) | words)"
+expect "$L vfs_read dr" "$( (func_list dr; echo dry-run) | words)"
 expect "$L co" "$(funcs_with_prefix co)"
 expect "$L ho" "$(funcs_with_prefix ho)"
 expect "$L pi" "$(funcs_with_prefix pi)"
@@ -117,6 +119,7 @@ expect "$L vfs_read cookie " ""
 expect "$L vfs_read cookie 7 co" "$(funcs_with_prefix co)"
 expect "$L vfs_read cookie 7 ho" "$( (func_list ho; echo hold) | words)"
 expect "$L vfs_read hold " ""
+expect "$L vfs_read dry-run " ""
 expect "$L vfs_read pinned $P/x " ""
 expect "$L vfs_read pinned $P/fe" "$P/fentry "
 expect "$L vfs_read file /tests/sui" "/tests/suite "
@@ -136,8 +139,8 @@ expect "$L vfs_read prog id $tgt x co" "$( (func_list co; echo cookie) | words)"
 R="bpftool link create id $prog freplace"
 expect "$R " "file prog "
 expect "$R prog id $tgt " "$tgt_funcs"
-expect "$R prog id $tgt x " "file hold pinned prog "
-expect "$R file /tests/suite " "file hold pinned prog "
+expect "$R prog id $tgt x " "dry-run file hold pinned prog "
+expect "$R file /tests/suite " "dry-run file hold pinned prog "
 
 check_cases
 

@@ -19,21 +19,19 @@ enabled_funcs() { grep -c '^[^[:space:]]' $TRACING/enabled_functions || true; }
 
 echo "kernel $(uname -r), $(bpftool version | head -n1)"
 
-# Traceable: in vmlinux BTF (the kernel attaches by BTF id) and in
-# available_filter_functions (ftrace can patch it), each once (a name several functions
-# share is ambiguous). One "NAME cookie INDEX" per line.
+step bpftool prog load /tests/demo_vfs.bpf.o $PROG
+
+# What "vmlinux:vfs_*" resolves to, attaching nothing: the functions of vmlinux BTF that
+# ftrace lists once, under a name no other function has, with a prototype trampolines
+# take; and what it leaves out, and why. One "NAME cookie INDEX" per line.
+printf '\n$ bpftool -j prog attach-multi pinned %s fentry %s dry-run\n' $PROG "'vmlinux:vfs_*'"
 t=$(now)
-bpftool btf dump file /sys/kernel/btf/vmlinux format raw |
-	awk -F"'" '$1 ~ /] FUNC $/ && $2 ~ /^vfs_/ { print $2 }' >/tmp/demo_vfs.btf
-cat $TRACING/available_filter_functions >/tmp/demo_vfs.ftrace
-awk 'NR == FNR { btf[$1]++; next }
-	NF == 1 && btf[$1] == 1 { ftrace[$1]++; order[++n] = $1 }
-	END { for (i = 1; i <= n; i++) if (ftrace[order[i]] == 1) print order[i], "cookie", c++ }' \
-	/tmp/demo_vfs.btf /tmp/demo_vfs.ftrace >$TARGETS
+bpftool -j prog attach-multi pinned $PROG fentry 'vmlinux:vfs_*' dry-run >/tmp/demo_vfs.dry
+jq -r '.funcs | to_entries[] | "\(.value.func) cookie \(.key)"' /tmp/demo_vfs.dry >$TARGETS
 echo "targets: $(wc -l <$TARGETS) traceable vfs_* functions, cookie = index ($(since "$t"))"
 sed -n '1,3p;$p' $TARGETS | sed 's/^/    /'
+jq -r '.skipped[] | "left out: \(.func): \(.reason)"' /tmp/demo_vfs.dry | sed 's/^/    /'
 
-step bpftool prog load /tests/demo_vfs.bpf.o $PROG
 printf '\n$ bpftool prog attach-multi pinned %s fentry file - pinned %s <%s\n' $PROG $LINK $TARGETS
 t=$(now)
 bpftool prog attach-multi pinned $PROG fentry file - pinned $LINK <$TARGETS

@@ -55,6 +55,23 @@ static struct tracing_multi_targets resolve(struct tracing_multi_index *index,
 	return t;
 }
 
+/* What the on_skip callback was told: "func mod: reason" lines */
+static char skips[8192];
+
+static int record_skip(const char *func, const char *mod, const char *reason, void *ctx)
+{
+	size_t len = strlen(skips);
+
+	snprintf(skips + len, sizeof(skips) - len, "%s %s: %s\n", func, mod ?: "vmlinux", reason);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int refuse_skip(const char *func, const char *mod, const char *reason, void *ctx)
+{
+	return -E2BIG;
+}
+
 static void expect(struct tracing_multi_index *index, const char *pattern, const char **syms,
 		   size_t n, size_t limit, int err, size_t cnt, const char *msg)
 {
@@ -83,8 +100,8 @@ int main(int argc, char **argv)
 	struct tracing_multi_index *index;
 	struct btf *vmlinux_btf, *mod_btf;
 	struct module_btf mod = { .name = "tmulti_testmod", .fd = 42 };
+	int fd, calls = 0;
 	FILE *f;
-	int fd;
 
 	CHECK(argc == 3, "usage: %s VMLINUX TESTMOD.ko", argv[0]);
 	libbpf_set_print(capture);
@@ -116,6 +133,21 @@ int main(int argc, char **argv)
 	t = resolve(index, "tmulti_testmod:tmulti_*", NULL, 0, 0, 0, 4,  NULL);
 	CHECK(t.skipped >= 3, "notrace, 13 args, big struct: %zu skipped", t.skipped);
 	CHECK(t.fds[0] == 42 && !strcmp(t.mods[0], "tmulti_testmod"), "module target");
+	tracing_multi_targets__free(&t);
+	/* on_skip: told of each function left out, with the reason; its error stops */
+	t = (struct tracing_multi_targets){ .on_skip = record_skip, .on_skip_ctx = &calls };
+	CHECK(!tracing_multi_resolve(index, "p", "tmulti_testmod:tmulti_*", NULL, 0, &t, 0),
+	      "on_skip");
+	printf("on_skip: %d calls, %zu skipped\n%s", calls, t.skipped, skips);
+	CHECK(calls == (int)t.skipped, "%d calls, %zu skipped", calls, t.skipped);
+	CHECK(strstr(skips, "tmulti_bad_notrace tmulti_testmod: not in available_filter_functions"),
+	      "notrace: %s", skips);
+	CHECK(strstr(skips, "tmulti_bad_13_args tmulti_testmod: more than 12 arguments"),
+	      "13 args: %s", skips);
+	tracing_multi_targets__free(&t);
+	t = (struct tracing_multi_targets){ .on_skip = refuse_skip };
+	CHECK(tracing_multi_resolve(index, "p", "tmulti_testmod:tmulti_*", NULL, 0, &t, 0) ==
+	      -E2BIG, "on_skip's error");
 	tracing_multi_targets__free(&t);
 	expect(index, "bpf_fentry_test1,bpf_fentry_test*,tmulti_testmod:*,bpf_fentry_test1",
 	       NULL, 0, 0, 0, 7, NULL);
