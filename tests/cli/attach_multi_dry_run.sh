@@ -8,6 +8,7 @@
 #   reason (notrace, prototypes, a name two functions share);
 # - a vmlinux glob: every target in available_filter_functions, none twice;
 # - a target file; the plain output; bad input still an error;
+# - what only the kernel refuses: a dry-run target, in the summary's skipped with its reason;
 # - nothing attached, pinned or held: no new link, nothing in enabled_functions.
 # The tracing program is the demo's (untyped fentry.multi: 7.2 loads it, unlike the fmod_ret
 # multi program of attach_multi.bpf.o).
@@ -173,6 +174,35 @@ out=$(dry bpf_fentry_test1 extra 2>&1)
 echo "$out" | grep -q "function 'extra' not found" || fail "unknown function: $out"
 out=$(bpftool -j prog attach-multi pinned $F fentry bpf_fentry_test1 dry-run $L 2>&1)
 echo "$out" | grep -q "unexpected '$L' after dry-run" || fail "after dry-run: $out"
+
+# What only the kernel can refuse (its deny list: migrate_disable, migrate_enable) is a
+# target for dry-run, and the summary's skipped lists it with the kernel's reason
+out=$(dry bpf_fentry_test1 'migrate_*')
+echo "$out" | jq -e '.funcs | any(.func == "migrate_disable")' >/dev/null ||
+	fail "dry-run: migrate_disable not a target: $out"
+# (mainline's ABI has no errs[]: the kernel's refusal fails the link, with nothing left)
+if bpftool btf dump file /sys/kernel/btf/vmlinux | grep -q "'BPF_MODIFY_RETURN_MULTI'"; then
+	sum=$(bpftool -j prog attach-multi pinned $F fentry bpf_fentry_test1 'migrate_*' \
+		pinned $L) || fail "migrate_*: $sum"
+	rm -f $L
+	echo "summary's skipped: $(echo "$sum" | jq -c .skipped)"
+	echo "$sum" | jq -e '.skipped | any(.func == "migrate_disable" and .module == null and
+		(.reason | startswith("refused by the kernel")))' >/dev/null ||
+		fail "summary: migrate_disable not in skipped: $sum"
+	echo "$sum" | jq -e '(.links[0].funcs | all(.func != "migrate_disable")) and
+		.links[0].func_cnt + (.skipped | length) == '"$(echo "$out" |
+		jq '.func_cnt + (.skipped | length)')" >/dev/null ||
+		fail "summary: targets and skipped don't add up to dry-run's: $sum"
+elif sum=$(bpftool -j prog attach-multi pinned $F fentry bpf_fentry_test1 'migrate_*' \
+	pinned $L 2>&1); then
+	fail "mainline's ABI: migrate_* linked: $sum"
+else
+	echo "mainline's ABI: $sum"
+fi
+i=0
+while [ "$(bpftool -j link show | jq length)" != "$links_before" ] && [ $i -lt 20 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 
 # Nothing attached, pinned or held
 check_nothing_left $F "dry-run"
