@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,81 @@ static inline int link_multi_fd(int prog_fd, enum bpf_attach_type type, __u32 cn
 			 char *log, __u32 log_size)
 {
 	return link_multi_fd_errs(prog_fd, type, cnt, ids, fds, cookies, log, log_size, NULL);
+}
+
+/*
+ * Does the running kernel have the series' extensions of the tracing multi-link (typed
+ * programs, fmod_ret multi, targets of several BTF objects or BPF programs in one link,
+ * detach, the log and errs[]), or mainline 7.2's link alone? Probed as their UAPI:
+ * BPF_LINK_CREATE with errs set and no program fails with EBADF where link_create has
+ * errs, and with EINVAL (a non-zero attr byte past mainline's fields) where it has not.
+ * Done here rather than by libbpf, whose probe is under test.
+ */
+static inline bool kernel_has_tracing_multi_ext(void)
+{
+	__s32 errs[1];
+
+	return link_multi_fd_errs(-1, BPF_TRACE_FENTRY_MULTI, 0, NULL, NULL, NULL, NULL, 0,
+				  errs) == -EBADF;
+}
+
+/*
+ * Does the running kernel describe tracing multi-links in bpf_link_info (the series and
+ * mainline 7.3), or only in their fdinfo (7.2)? Its BTF says: the union in
+ * struct bpf_link_info has a tracing_multi member.
+ */
+static inline bool kernel_has_tracing_multi_link_info(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_member *m, *u;
+	const struct btf_type *t;
+	bool found = false;
+	int id, i, j;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "bpf_link_info", BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t) && !found; i++, m++) {
+		const struct btf_type *mt = btf__type_by_id(btf, m->type);
+
+		if (m->name_off || !btf_is_union(mt))
+			continue;
+		for (j = 0, u = btf_members(mt); j < btf_vlen(mt); j++, u++)
+			found |= !strcmp(btf__name_by_offset(btf, u->name_off), "tracing_multi");
+	}
+	btf__free(btf);
+	return found;
+}
+
+/*
+ * The targets of tracing multi-link @link_fd as its fdinfo lists them (mainline's table:
+ * "obj-id btf-id cookie func", the series adds a prog-id column): their number if it is
+ * the "cnt:" line's, -1 otherwise.
+ */
+static inline int fdinfo_target_count(int link_fd)
+{
+	unsigned int obj_id, btf_id;
+	unsigned long long cookie;
+	int cnt = -1, rows = 0;
+	bool table = false;
+	char line[512];
+	FILE *f;
+
+	snprintf(line, sizeof(line), "/proc/self/fdinfo/%d", link_fd);
+	f = fopen(line, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!table && sscanf(line, "cnt: %d", &cnt) == 1)
+			continue;
+		if (!strncmp(line, "obj-id", strlen("obj-id")))
+			table = true;
+		else if (table && sscanf(line, "%u %u %llu", &obj_id, &btf_id, &cookie) == 3)
+			rows++;
+	}
+	fclose(f);
+	return rows == cnt ? rows : -1;
 }
 
 static int print_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list args)

@@ -86,6 +86,38 @@ static struct tmulti_libbpf *load_manual(const char *prog_name)
 	return skel;
 }
 
+/*
+ * A bare SEC("fentry.multi") program: typed by bpf_program__set_attach_target() where
+ * the kernel takes typed multi programs (load_manual()), untyped where it loads untyped
+ * ones only (mainline 7.2).
+ */
+static struct tmulti_libbpf *load_bare(const char *prog_name)
+{
+	return kernel_has_tracing_multi_ext() ? load_manual(prog_name) : load_one(prog_name);
+}
+
+/*
+ * On a kernel with mainline's tracing multi-link alone (7.2): @prog_name, typed by
+ * @target if it is not NULL, fails to load with EINVAL (7.2 loads untyped fentry and
+ * fexit multi programs only; BPF_MODIFY_RETURN_MULTI is past its last attach type).
+ */
+static int expect_load_refused(const char *prog_name, const char *target)
+{
+	struct tmulti_libbpf *skel = open_one(prog_name);
+	int err;
+
+	CHECK(skel, "open");
+	if (target)
+		CHECK_EQ(bpf_program__set_attach_target(bpf_object__find_program_by_name(skel->obj,
+							prog_name), 0, target), 0);
+	err = tmulti_libbpf__load(skel);
+	tmulti_libbpf__destroy(skel);
+	CHECK_EQ(err, -EINVAL);
+	printf("%s%s%s: load refused by this kernel (%d)\n", prog_name, target ? " typed by " : "",
+	       target ?: "", err);
+	return 0;
+}
+
 /* How many runs of the program were for @func, all with cookie @cookie */
 static int runs_of(struct tmulti_libbpf *skel, const char *func, __u64 cookie)
 {
@@ -118,17 +150,27 @@ static int run_index(struct tmulti_libbpf *skel, const char *func)
 	return -1;
 }
 
+/*
+ * The number of targets of tracing multi-link @link, as its fdinfo lists them, and as
+ * bpf_link_info has it too where the kernel describes these links there (not 7.2):
+ * -EPROTO if the two differ.
+ */
 static int link_target_count(struct bpf_link *link)
 {
+	int fd = bpf_link__fd(link), n = fdinfo_target_count(fd);
 	struct bpf_link_info info;
 	__u32 len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
-	if (bpf_link_get_info_by_fd(bpf_link__fd(link), &info, &len))
+	if (bpf_link_get_info_by_fd(fd, &info, &len))
 		return -errno;
 	if (info.type != BPF_LINK_TYPE_TRACING_MULTI)
 		return -EINVAL;
-	return info.tracing_multi.count;
+	if (kernel_has_tracing_multi_link_info() && (int)info.tracing_multi.count != n) {
+		fprintf(stderr, "link info: %u targets, fdinfo: %d\n", info.tracing_multi.count, n);
+		return -EPROTO;
+	}
+	return n;
 }
 
 /* SEC("fentry.multi/bpf_fentry_test?") through tmulti_libbpf__attach() */
@@ -157,7 +199,7 @@ static int skel_pattern(void)
  * each run's arg0 and return value through the helpers. Typed by
  * bpf_program__set_attach_target() (tmulti_test_int), the same section reads them as
  * ints: the kernel refuses two of the pattern's functions by prototype, and libbpf
- * skips them.
+ * skips them; a kernel without typed multi programs (7.2) refuses the load.
  */
 static int skel_module(void)
 {
@@ -190,6 +232,8 @@ static int skel_module(void)
 	}
 	tmulti_libbpf__destroy(skel);
 
+	if (!kernel_has_tracing_multi_ext())
+		return expect_load_refused("module_fexit_typed", "tmulti_test_int");
 	skel = open_one("module_fexit_typed");
 	CHECK(skel, "open");
 	prog = skel->progs.module_fexit_typed;
@@ -219,7 +263,7 @@ static int skel_module(void)
 /* bpf_program__attach() of a bare SEC("fentry.multi"): nothing, and no error */
 static int bare_section(void)
 {
-	struct tmulti_libbpf *skel = load_manual("manual_noargs");
+	struct tmulti_libbpf *skel = load_bare("manual_noargs");
 	struct bpf_link *link;
 
 	CHECK(skel, "load");
@@ -504,7 +548,8 @@ static int prog_attach_btf(struct bpf_program *prog, __u32 *obj_id, __u32 *btf_i
  * fentry.multi and fexit.multi sections load untyped: attach_btf_id is the kernel's stub
  * bpf_multi_func (a vmlinux id), the attach BTF vmlinux, or the module all the section's
  * functions are in. fmod_ret.multi needs a load-time target: the first function the
- * section resolves to. A section that matches nothing loads, and fails to attach.
+ * section resolves to (a kernel without fmod_ret multi, 7.2, refuses the load). A section
+ * that matches nothing loads, and fails to attach.
  */
 static int load_target(void)
 {
@@ -541,12 +586,17 @@ static int load_target(void)
 	CHECK_EQ(obj_id, mod_obj_id);
 	tmulti_libbpf__destroy(skel);
 
-	skel = load_one("fmod_ret_module");
-	CHECK(skel, "load");
-	CHECK_EQ(prog_attach_btf(skel->progs.fmod_ret_module, &obj_id, &btf_id), 0);
-	CHECK_EQ(btf_id, btf__find_by_name_kind(mod_btf, "tmulti_test_int", BTF_KIND_FUNC));
-	CHECK_EQ(obj_id, mod_obj_id);
-	tmulti_libbpf__destroy(skel);
+	if (kernel_has_tracing_multi_ext()) {
+		skel = load_one("fmod_ret_module");
+		CHECK(skel, "load");
+		CHECK_EQ(prog_attach_btf(skel->progs.fmod_ret_module, &obj_id, &btf_id), 0);
+		CHECK_EQ(btf_id, btf__find_by_name_kind(mod_btf, "tmulti_test_int",
+							BTF_KIND_FUNC));
+		CHECK_EQ(obj_id, mod_obj_id);
+		tmulti_libbpf__destroy(skel);
+	} else {
+		CHECK_EQ(expect_load_refused("fmod_ret_module", NULL), 0);
+	}
 
 	libbpf_set_print(capture_print);
 	skel = load_one("nothing_matches");
@@ -642,24 +692,25 @@ static int resolve_cost(void)
 /*
  * The feature probe (an untyped load) says yes here for fentry and fexit multi, and
  * multi programs load and attach with no message about it. Asked about an attach type
- * this kernel refuses for a tracing program, or one of mainline's values it reserves
- * (EINVAL at load), it says no.
+ * this kernel refuses for a tracing program, or one of mainline's values the series
+ * reserves (EINVAL at load), it says no; mainline (7.2) has fsession multi.
  */
 static int probe(void)
 {
+	bool series = kernel_has_tracing_multi_ext();
 	struct tmulti_libbpf *skel;
 	struct bpf_link *link;
 
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FENTRY_MULTI), 1);
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FEXIT_MULTI), 1);
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_KPROBE_SESSION), 0);
-	/* mainline's values this kernel reserves */
+	/* mainline's values: single fsession is typed, the probe's untyped load fails */
 	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FSESSION), 0);
-	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FSESSION_MULTI), 0);
+	CHECK_EQ(probe_tracing_multi_attach_type(0, BPF_TRACE_FSESSION_MULTI), !series);
 
 	libbpf_set_print(capture_print);
 	clear_msgs();
-	skel = load_manual("manual_noargs");
+	skel = load_bare("manual_noargs");
 	CHECK(skel, "load: %d %s", -errno, msgs);
 	link = bpf_program__attach_tracing_multi(skel->progs.manual_noargs, "bpf_fentry_test1",
 						 NULL);
