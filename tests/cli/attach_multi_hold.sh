@@ -14,15 +14,7 @@ hold_and_signal() {
 	rm -f $OUT
 	bpftool -j link create pinned "$1" fentry bpf_fentry_test1 hold >$OUT &
 	pid=$!
-	# Until bpftool prints the link (or dies). Resolving the name reads vmlinux BTF and
-	# available_filter_functions: over 10 s on the debug kernel under host load. (jq -e
-	# succeeds on an empty file.)
-	i=0
-	while ! { [ -s $OUT ] && jq -e .links $OUT >/dev/null 2>&1; } &&
-		kill -0 $pid 2>/dev/null && [ $i -lt 1200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_summary $pid $OUT
 	cat $OUT
 	id=$(jq '.links[0].id' $OUT)
 	jq -e '.links[0].pinned == []' $OUT >/dev/null || fail "$2: pinned is not []"

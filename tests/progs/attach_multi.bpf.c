@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Programs for bpftool's attach-multi tests (cli/attach_multi*.sh), loaded with
- * "bpftool prog loadall OBJ DIR": nothing is attached at load, the tests attach them
- * with "bpftool prog attach-multi" / "bpftool link create". The cookie of a target is
- * the index of its counter in hits[].
+ * Programs for bpftool's attach-multi tests (cli/attach_multi*.sh) and tmulti_pin, loaded
+ * with "bpftool prog loadall OBJ DIR" (the test module first): nothing is attached at
+ * load, the tests attach them with "bpftool prog attach-multi" / "bpftool link create".
+ * All untyped, as any kernel with tracing multi-links takes them (mainline 7.2 too); the
+ * fmod_ret multi program is in attach_multi_fmod_ret.bpf.c, as 7.2 refuses to load it.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -11,21 +12,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define SLOTS 16
+#include "attach_multi.h"
 
-__u64 hits[SLOTS];
-__u64 bad_cookie;
-int fexit_arg0, fexit_ret, fmod_arg0;
-
-static __always_inline void count(void *ctx)
-{
-	__u64 slot = bpf_get_attach_cookie(ctx);
-
-	if (slot < SLOTS)
-		__sync_fetch_and_add(&hits[slot], 1);
-	else
-		__sync_fetch_and_add(&bad_cookie, 1);
-}
+int fexit_arg0, fexit_ret, mod_arg0, mod_ret;
 
 /* Reads no argument: takes any traceable function. */
 SEC("fentry.multi/bpf_fentry_test1")
@@ -53,14 +42,20 @@ int BPF_PROG(am_fexit)
 }
 
 /*
- * Typed: libbpf loads it against the first function of the section, and the kernel
- * refuses targets whose arg0 is not an int (or that are not error-injectable).
+ * Loaded for the test module (the section's module is then the program's attach BTF,
+ * the one BTF object mainline 7.2 links it to); arg0 and the return value through the
+ * helpers.
  */
-SEC("fmod_ret.multi/bpf_modify_return_test")
-int BPF_PROG(am_fmod_ret, int a)
+SEC("fexit.multi/tmulti_testmod:tmulti_test_int")
+int BPF_PROG(am_mod_fexit)
 {
+	__u64 a = 0, ret = 0;
+
 	count(ctx);
-	fmod_arg0 = a;
+	bpf_get_func_arg(ctx, 0, &a);
+	bpf_get_func_ret(ctx, &ret);
+	mod_arg0 = a;
+	mod_ret = ret;
 	return 0;
 }
 
