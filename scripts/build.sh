@@ -20,7 +20,8 @@ FRAGMENTS=("$TOP/kernel/config-vm")
 BASE_CONFIGS=()
 case $VARIANT in
 # Every line of config-vm exists and sticks on 7.2 as well (none is the series' own).
-vm | stock | mainline) ;;
+vm | stock) ;;
+mainline) FRAGMENTS+=("$TOP/kernel/config-mainline") ;;
 debug) FRAGMENTS+=("$TOP/kernel/config-debug") ;;
 # The selftests need far more than tinyconfig keeps (tinyconfig also drops BLOCK and
 # VIRTIO_MENU, and with them their children): start from their own fragments on Kconfig
