@@ -143,6 +143,12 @@ bpf_fentry_test2 0" ] || fail "comments: got '$got'"
 	printf 'bpf_fentry_test1\0junk cookie 9\n' >$T
 	expect_refused "$T:1: NUL byte in the line" $A file $T pinned $L
 	expect_refused "can't open target file '/no/such/file'" $A file /no/such/file pinned $L
+	# a file name JSON must escape: the error object stays valid JSON
+	Q='/tmp/attach_multi_"q\\uote'
+	printf 'no_such_function\n' >"$Q"
+	expect_refused "$Q:1: prog 'am_fentry': function 'no_such_function' not found" \
+		$A file "$Q" pinned $L
+	rm -f "$Q"
 	# the position is the file's only: errors after it have none
 	printf 'bpf_fentry_test1\n' >$T
 	bpftool $A file $T no_such_function pinned $L 2>&1 |
