@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include "testlib.h"
 #include "many_funcs.h"
@@ -1278,6 +1279,42 @@ static int reserved_attach_types(void)
  * bpf_prog_info.expected_attach_type, after mainline's last field: what each program was
  * loaded with. A caller that asks for less gets less: info_len tells it the field's there.
  */
+/*
+ * bpf_prog_get_info_by_fd() as a process without CAP_BPF and CAP_SYS_ADMIN
+ * sees it: a child gives up root (and so every capability) and reads the
+ * info of the fd it inherited. Returns the info's expected_attach_type, or
+ * -1 when the child could not read it.
+ */
+static long unprivileged_attach_type(int fd, __u32 *len)
+{
+	struct { __u32 len, type; int err; } out = { .err = -1 };
+	int p[2], status;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct bpf_prog_info info;
+
+		memset(&info, 0, sizeof(info));
+		out.len = sizeof(info);
+		if (!setgid(65534) && !setuid(65534))
+			out.err = bpf_prog_get_info_by_fd(fd, &info, &out.len);
+		out.type = info.expected_attach_type;
+		_exit(write(p[1], &out, sizeof(out)) != sizeof(out));
+	}
+	close(p[1]);
+	if (read(p[0], &out, sizeof(out)) != sizeof(out))
+		out.err = -1;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	*len = out.len;
+	return out.err ? -1 : out.type;
+}
+
 static int prog_info_attach_type(void)
 {
 	static const struct {
@@ -1307,12 +1344,16 @@ static int prog_info_attach_type(void)
 		CHECK_EQ(bpf_prog_get_info_by_fd(fd, &info, &len), 0);
 		CHECK_EQ(len, sizeof(info));
 		CHECK_EQ(info.expected_attach_type, progs[i].type);
+		/* not a privileged field: the type is known without CAP_BPF too */
+		CHECK_EQ(unprivileged_attach_type(fd, &len), progs[i].type);
+		CHECK_EQ(len, sizeof(info));
 		memset(&info, 0, sizeof(info));
 		len = short_len;
 		CHECK_EQ(bpf_prog_get_info_by_fd(fd, &info, &len), 0);
 		CHECK_EQ(len, short_len);
 		CHECK_EQ(info.expected_attach_type, 0);
-		printf("%s: info_len %u, expected_attach_type %u; asked for %u bytes: %u\n",
+		printf("%s: info_len %u, expected_attach_type %u (without CAP_BPF too); "
+		       "asked for %u bytes: %u\n",
 		       libbpf_bpf_attach_type_str(progs[i].type), (unsigned int)sizeof(info),
 		       progs[i].type, short_len, len);
 		close(fd);
