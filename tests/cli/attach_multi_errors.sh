@@ -59,7 +59,7 @@ part_targets() {
 		$A bpf_fentry_test1 tmulti_testmod:tmulti_bad_13_args pinned $L
 	expect_error "pattern 'no_such_*' matches no traceable function" \
 		$A bpf_fentry_test1 'no_such_*' pinned $L
-	expect_error "function 'vmlinux:bpf_fentry_test1' is given twice" \
+	expect_error "'bpf_fentry_test1' is listed twice" \
 		$A bpf_fentry_test1 vmlinux:bpf_fentry_test1 pinned $L
 	expect_error "prog $(prog_id $P/tgt/tc_a): function 'no_such_sub' matches no function" \
 		$A prog pinned $P/tgt/tc_a no_such_sub pinned $L
@@ -76,6 +76,10 @@ part_targets() {
 	# A kernel function the program can't run on: fmod_ret only on error-injectable ones
 	expect_error "can't attach to 'bpf_fentry_test2': " \
 		prog attach-multi pinned $P/am_fmod_ret fmod_ret bpf_fentry_test2 pinned $L
+	# ... and in a target file, at its line
+	printf 'bpf_modify_return_test\n# not error-injectable:\nbpf_fentry_test2\n' >$T
+	expect_error "$T:3: prog 'am_fmod_ret': can't attach to 'bpf_fentry_test2': " \
+		prog attach-multi pinned $P/am_fmod_ret fmod_ret file $T pinned $L
 }
 
 # accepted [MULTI_TYPE] TARGET...: am_fentry attaches to them; prints "func cookie" of
@@ -113,7 +117,7 @@ bpf_fentry_test4 4294967296"
 	[ "$a" = "$b" ] || fail "pattern then name: '$a', name then pattern: '$b'"
 	echo "$a" | grep -qx "bpf_fentry_test1 5" && [ "$(echo "$a" | wc -l)" = 9 ] ||
 		fail "pattern and name: '$a'"
-	expect_refused "function 'bpf_fentry_test1' is given twice" \
+	expect_refused "'bpf_fentry_test1' is listed twice" \
 		$A 'bpf_fentry_test?' bpf_fentry_test1 bpf_fentry_test1 pinned $L
 
 	# libbpf's names of the attach types

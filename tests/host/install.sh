@@ -65,9 +65,13 @@ int main(void)
 	LIBBPF_OPTS(bpf_tracing_multi_opts, opts, .cnt = 0);
 	struct bpf_link *(*attach)(const struct bpf_program *, const char *,
 				   const struct bpf_tracing_multi_opts *);
+	int (*by_fd)(int, enum bpf_attach_type, const char *,
+		     const struct bpf_tracing_multi_opts *);
 
 	attach = bpf_program__attach_tracing_multi;
-	printf("%s %d\n", libbpf_version_string(), attach != NULL && opts.sz == sizeof(opts));
+	by_fd = libbpf_tracing_multi_link_create;
+	printf("%s %d\n", libbpf_version_string(),
+	       attach != NULL && by_fd != NULL && opts.sz == sizeof(opts));
 	return 0;
 }
 PROG
@@ -79,7 +83,7 @@ if gcc -Wall -Werror $(pc --cflags) "$ROOT/tmulti_api.c" $(pc --libs) -o "$ROOT/
 	grep -q "libbpf.so.1 => $P/lib/libbpf.so.1 " <<<"$libs" ||
 		fail "tmulti_api is not linked against $P/lib/libbpf.so.1: $libs"
 else
-	fail "a program using bpf_program__attach_tracing_multi() does not build against $P"
+	fail "a program using the tracing multi-link API does not build against $P"
 fi
 
 [ $failed = 0 ] || die "make install: the installed files failed the checks above"

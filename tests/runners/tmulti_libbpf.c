@@ -13,6 +13,10 @@
 
 #define MOD TESTMOD_NAME
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* libbpf's warnings of the last call, for the tests to check */
 static char msgs[16384];
 static size_t msgs_len;
@@ -310,6 +314,16 @@ static int names_cookies(void)
 	return 0;
 }
 
+/* vmlinux BTF, the test module's BTF and its fd; -1 if one is missing */
+static int load_test_btfs(struct btf **vmlinux_btf, struct btf **mod_btf)
+{
+	*vmlinux_btf = btf__load_vmlinux_btf();
+	*mod_btf = *vmlinux_btf ? btf__load_module_btf(MOD, *vmlinux_btf) : NULL;
+	if (!*vmlinux_btf || !*mod_btf)
+		return -1;
+	return btf_fd_by_name(MOD);
+}
+
 /* opts.ids + opts.fds, as the kernel takes them */
 static int btf_ids_fds(void)
 {
@@ -323,12 +337,8 @@ static int btf_ids_fds(void)
 	int mod_fd;
 
 	CHECK_EQ(testmod_load(), 0);
-	vmlinux_btf = btf__load_vmlinux_btf();
-	CHECK(vmlinux_btf, "vmlinux BTF");
-	mod_btf = btf__load_module_btf(MOD, vmlinux_btf);
-	CHECK(mod_btf, "module BTF");
-	mod_fd = btf_fd_by_name(MOD);
-	CHECK(mod_fd >= 0, "module BTF fd");
+	mod_fd = load_test_btfs(&vmlinux_btf, &mod_btf);
+	CHECK(mod_fd >= 0, "vmlinux BTF, " MOD " BTF and its fd");
 	ids[0] = btf__find_by_name_kind(vmlinux_btf, "bpf_fentry_test2", BTF_KIND_FUNC);
 	ids[1] = btf__find_by_name_kind(mod_btf, "tmulti_test_long", BTF_KIND_FUNC);
 	fds[0] = 0;
@@ -428,10 +438,11 @@ static int errors(void)
 	p = skel->progs.manual_arg0;
 
 	/* bad combinations of arguments */
-	CHECK_EQ(expect_fail(p, NULL, NULL, EINVAL, "give one of"), 0);
+	CHECK_EQ(expect_fail(p, NULL, NULL, EINVAL, "give a pattern, or opts.syms or opts.ids"), 0);
 	opts.syms = one;
 	opts.cnt = 1;
-	CHECK_EQ(expect_fail(p, "bpf_fentry_test1", &opts, EINVAL, "give one of"), 0);
+	CHECK_EQ(expect_fail(p, "bpf_fentry_test1", &opts, EINVAL,
+			     "give a pattern, or opts.syms or opts.ids"), 0);
 	opts.cnt = 0;
 	CHECK_EQ(expect_fail(p, NULL, &opts, EINVAL, "opts.cnt is 0"), 0);
 	opts.syms = NULL;
@@ -539,6 +550,429 @@ static int errors(void)
 	return 0;
 }
 
+/*
+ * No link of the program left, and enabled_functions back to @enabled0 entries (a
+ * trampoline is released after an RCU grace period: wait up to 2 s).
+ */
+static int nothing_left(int prog_fd, int enabled0)
+{
+	int i, now = enabled_functions();
+
+	CHECK_EQ(count_links(prog_id(prog_fd)), 0);
+	for (i = 0; i < 200 && now != enabled0; i++) {
+		usleep(10000);
+		now = enabled_functions();
+	}
+	CHECK(now == enabled0, "enabled_functions lists %d functions, %d before", now, enabled0);
+	return 0;
+}
+
+/* What opts.target_fn and opts.skip_fn were told */
+struct seen_target {
+	char func[64];		/* "" if given by BTF ID */
+	char module[64];	/* "" for vmlinux */
+	__u32 btf_id, fd;
+	__u64 cookie;
+	size_t elem;
+};
+
+struct seen {
+	struct seen_target t[128];
+	int cnt;
+	char skipped[64][128];	/* "module:func", ":func" for vmlinux */
+	int skip_cnt;
+	int no_reason;		/* skip_fn calls with no reason */
+};
+
+static int seen_target_fn(const struct bpf_tracing_multi_target *target, void *ctx)
+{
+	struct seen *s = ctx;
+	struct seen_target *t;
+
+	if (s->cnt >= (int)ARRAY_SIZE(s->t))
+		return -E2BIG;
+	t = &s->t[s->cnt++];
+	snprintf(t->func, sizeof(t->func), "%s", target->func ?: "");
+	snprintf(t->module, sizeof(t->module), "%s", target->module ?: "");
+	t->btf_id = target->btf_id;
+	t->fd = target->fd;
+	t->cookie = target->cookie;
+	t->elem = target->elem;
+	return 0;
+}
+
+static int seen_skip_fn(const char *func, const char *module, const char *reason, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->skip_cnt >= (int)ARRAY_SIZE(s->skipped))
+		return -E2BIG;
+	snprintf(s->skipped[s->skip_cnt++], sizeof(s->skipped[0]), "%s:%s", module ?: "", func);
+	s->no_reason += !reason || !*reason;
+	return 0;
+}
+
+/* The target of @func in @module ("" for vmlinux), NULL if none; *n: how many there are */
+static const struct seen_target *seen_find(const struct seen *s, const char *func,
+					   const char *module, int *n)
+{
+	const struct seen_target *found = NULL;
+	int i;
+
+	*n = 0;
+	for (i = 0; i < s->cnt; i++) {
+		if (strcmp(s->t[i].func, func) || strcmp(s->t[i].module, module))
+			continue;
+		found = found ?: &s->t[i];
+		(*n)++;
+	}
+	return found;
+}
+
+/* How many times skip_fn was told of @module:@func */
+static int seen_skipped(const struct seen *s, const char *module, const char *func)
+{
+	char want[128];
+	int i, n = 0;
+
+	snprintf(want, sizeof(want), "%s:%s", module, func);
+	for (i = 0; i < s->skip_cnt; i++)
+		n += !strcmp(s->skipped[i], want);
+	return n;
+}
+
+/* 0, or 1 and which if target_fn reported a function (by name) twice */
+static int seen_dups(const struct seen *s)
+{
+	int i, n;
+
+	for (i = 0; i < s->cnt; i++) {
+		if (!s->t[i].func[0])
+			continue;
+		seen_find(s, s->t[i].func, s->t[i].module, &n);
+		CHECK(n == 1, "%s:%s reported %d times", s->t[i].module, s->t[i].func, n);
+	}
+	return 0;
+}
+
+/*
+ * By fd, a glob and a name it matches too, in either order: the name takes its function
+ * over (its cookie, its element), the glob's cookie goes to all the others, and each
+ * function is linked once.
+ */
+static int byfd_globs_cookies(void)
+{
+	static const char *syms[2][2] = {
+		{ "bpf_fentry_test*", "bpf_fentry_test3" },
+		{ "bpf_fentry_test3", "bpf_fentry_test*" },
+	};
+	static const __u64 cookies[2][2] = { { 10, 33 }, { 33, 10 } };
+	static struct seen s;
+	LIBBPF_OPTS(bpf_tracing_multi_opts, opts, .cnt = 2, .target_fn = seen_target_fn,
+		    .ctx = &s);
+	const struct seen_target *t;
+	struct tmulti_libbpf *skel;
+	int prog_fd, enabled0, fd, r, i, n;
+	size_t name_elem;
+	bool three;
+	char name[32];
+
+	skel = load_manual("manual_noargs");
+	CHECK(skel, "load");
+	prog_fd = bpf_program__fd(skel->progs.manual_noargs);
+	CHECK(prog_id(prog_fd), "prog id");
+	enabled0 = enabled_functions();
+	for (r = 0; r < 2; r++) {
+		name_elem = r ? 0 : 1;
+		opts.syms = syms[r];
+		opts.cookies = cookies[r];
+		memset(&s, 0, sizeof(s));
+		skel->bss->runs = 0;
+		fd = libbpf_tracing_multi_link_create(prog_fd, BPF_TRACE_FENTRY_MULTI, NULL, &opts);
+		CHECK(fd > 0, "%s, %s: %d", syms[r][0], syms[r][1], fd);
+		/* target_fn was told of the link's targets, each once */
+		CHECK_EQ(fdinfo_target_count(fd), s.cnt);
+		CHECK_EQ(seen_dups(&s), 0);
+		for (i = 0; i < s.cnt; i++) {
+			t = &s.t[i];
+			three = !strcmp(t->func, "bpf_fentry_test3");
+			CHECK(!strncmp(t->func, "bpf_fentry_test", strlen("bpf_fentry_test")) &&
+			      !t->module[0], "target '%s:%s'", t->module, t->func);
+			CHECK(t->cookie == (three ? 33 : 10) &&
+			      t->elem == (three ? name_elem : 1 - name_elem),
+			      "%s, %s: %s has cookie %llu, elem %zu", syms[r][0], syms[r][1],
+			      t->func, (unsigned long long)t->cookie, t->elem);
+		}
+		CHECK_EQ(trigger_fentry_test_funcs(skel->progs.manual_noargs), 0);
+		for (i = 1; i <= 9; i++) {
+			snprintf(name, sizeof(name), "bpf_fentry_test%d", i);
+			seen_find(&s, name, "", &n);
+			CHECK(n == 1, "%s, %s: %s reported %d times", syms[r][0], syms[r][1], name,
+			      n);
+			n = runs_of(skel, name, i == 3 ? 33 : 10);
+			CHECK(n == 1, "%s, %s: %s ran %d times with its cookie", syms[r][0],
+			      syms[r][1], name, n);
+		}
+		close(fd);
+		CHECK_EQ(nothing_left(prog_fd, enabled0), 0);
+	}
+	tmulti_libbpf__destroy(skel);
+	return 0;
+}
+
+/*
+ * libbpf_tracing_multi_link_create() of the 2 elements @syms fails with @err and a
+ * message naming @what, fills errs[] as @want, and leaves nothing behind.
+ */
+static int expect_byfd_fail(int prog_fd, const char **syms, int err, const __s32 *want,
+			    const char *what, int enabled0)
+{
+	__s32 errs[2] = { 1, 1 };	/* no error value: each entry must be written */
+	LIBBPF_OPTS(bpf_tracing_multi_opts, opts, .syms = syms, .cnt = 2, .errs = errs);
+	int fd;
+
+	clear_msgs();
+	errno = 0;
+	fd = libbpf_tracing_multi_link_create(prog_fd, BPF_TRACE_FENTRY_MULTI, NULL, &opts);
+	CHECK(fd == -err && errno == err, "%s, %s: %d, errno %d, expected %d; %s", syms[0],
+	      syms[1], fd, errno, -err, msgs);
+	CHECK(errs[0] == want[0] && errs[1] == want[1], "%s, %s: errs {%d, %d}, expected {%d, %d}",
+	      syms[0], syms[1], errs[0], errs[1], want[0], want[1]);
+	CHECK_MSG(what);
+	printf("%s, %s -> %d: %s", syms[0], syms[1], fd, msgs);
+	return nothing_left(prog_fd, enabled0);
+}
+
+/* By fd, opts.errs: which element failed and with what, the others 0 */
+static int byfd_errs(void)
+{
+	static const char *missing[] = { "bpf_fentry_test1", "no_such_function_xyz" };
+	static const char *twice[] = { "bpf_fentry_test1", "bpf_fentry_test1" };
+	static const char *nothing_new[] = { "bpf_fentry_test*", "bpf_fentry_test?" };
+	static const char *deny[] = { "bpf_fentry_test1", "migrate_disable" };
+	struct tmulti_libbpf *skel;
+	int prog_fd, enabled0;
+
+	libbpf_set_print(capture_print);
+	skel = load_manual("manual_noargs");
+	CHECK(skel, "load");
+	prog_fd = bpf_program__fd(skel->progs.manual_noargs);
+	CHECK(prog_id(prog_fd), "prog id");
+	enabled0 = enabled_functions();
+
+	CHECK_EQ(expect_byfd_fail(prog_fd, missing, ENOENT, (const __s32[]){ 0, -ENOENT },
+				  "no_such_function_xyz", enabled0), 0);
+	/* the program's name, which libbpf has from the kernel only */
+	CHECK_MSG("prog 'manual_noargs'");
+	CHECK_EQ(expect_byfd_fail(prog_fd, twice, EINVAL, (const __s32[]){ 0, -EINVAL },
+				  "'bpf_fentry_test1' is listed twice", enabled0), 0);
+	/* every function the second glob matches, the first one named already */
+	CHECK_EQ(expect_byfd_fail(prog_fd, nothing_new, EINVAL, (const __s32[]){ 0, -EINVAL },
+				  "bpf_fentry_test?", enabled0), 0);
+	/* refused by the kernel (deny list): its errs[] entry goes to the element */
+	CHECK_EQ(expect_byfd_fail(prog_fd, deny, EINVAL, (const __s32[]){ 0, -EINVAL },
+				  "migrate_disable", enabled0), 0);
+	tmulti_libbpf__destroy(skel);
+	return 0;
+}
+
+/*
+ * By fd, opts.syms and opts.ids together: element i is syms[i] unless it is NULL, else
+ * ids[i] in fds[i]. A vmlinux name and a vmlinux ID without fds, then a module name and
+ * a module ID in its BTF fd; each with its element's cookie.
+ */
+static int byfd_mixed(void)
+{
+	static const char *syms[2][2] = {
+		{ "bpf_fentry_test1", NULL },
+		{ MOD ":tmulti_test_int", NULL },
+	};
+	static const char *funcs[2][2] = {
+		{ "bpf_fentry_test1", "bpf_fentry_test2" },
+		{ "tmulti_test_int", "tmulti_test_long" },
+	};
+	static const __u64 cookies[2][2] = { { 1, 2 }, { 3, 4 } };
+	static const int args[2][2] = { { 1, 2 }, { 12, 12 } };
+	static struct seen s;
+	LIBBPF_OPTS(bpf_tracing_multi_opts, opts, .cnt = 2, .target_fn = seen_target_fn,
+		    .ctx = &s);
+	struct btf *vmlinux_btf, *mod_btf, *btf;
+	const struct seen_target *t;
+	struct tmulti_libbpf *skel;
+	__u32 ids[2], fds[2];
+	int prog_fd, enabled0, mod_fd, fd, r, i, n, name_id;
+
+	CHECK_EQ(testmod_load(), 0);
+	mod_fd = load_test_btfs(&vmlinux_btf, &mod_btf);
+	CHECK(mod_fd >= 0, "vmlinux BTF, " MOD " BTF and its fd");
+	skel = load_manual("manual_arg0");
+	CHECK(skel, "load");
+	prog_fd = bpf_program__fd(skel->progs.manual_arg0);
+	CHECK(prog_id(prog_fd), "prog id");
+	enabled0 = enabled_functions();
+
+	for (r = 0; r < 2; r++) {
+		btf = r ? mod_btf : vmlinux_btf;
+		name_id = btf__find_by_name_kind(btf, funcs[r][0], BTF_KIND_FUNC);
+		CHECK(name_id > 0, "no %s in BTF", funcs[r][0]);
+		ids[0] = 0;
+		ids[1] = btf__find_by_name_kind(btf, funcs[r][1], BTF_KIND_FUNC);
+		CHECK((int)ids[1] > 0, "no %s in BTF", funcs[r][1]);
+		fds[0] = 0;
+		fds[1] = r ? mod_fd : 0;
+		opts.syms = syms[r];
+		opts.ids = ids;
+		opts.fds = r ? fds : NULL;
+		opts.cookies = cookies[r];
+		memset(&s, 0, sizeof(s));
+		skel->bss->runs = 0;
+		fd = libbpf_tracing_multi_link_create(prog_fd, BPF_TRACE_FENTRY_MULTI, NULL, &opts);
+		CHECK(fd > 0, "%s and %s by ID: %d", syms[r][0], funcs[r][1], fd);
+		CHECK_EQ(fdinfo_target_count(fd), 2);
+		CHECK_EQ(s.cnt, 2);
+		t = seen_find(&s, funcs[r][0], r ? MOD : "", &n);
+		CHECK(n == 1, "%s reported %d times", funcs[r][0], n);
+		CHECK(t->btf_id == (__u32)name_id && t->cookie == cookies[r][0] && t->elem == 0,
+		      "%s: btf_id %u (%d), cookie %llu, elem %zu", funcs[r][0], t->btf_id, name_id,
+		      (unsigned long long)t->cookie, t->elem);
+		/* given by ID: no name, the ID and fd as given */
+		t = seen_find(&s, "", "", &n);
+		CHECK(n == 1, "%d targets with no name", n);
+		CHECK(t->btf_id == ids[1] && t->fd == fds[1] && t->cookie == cookies[r][1] &&
+		      t->elem == 1, "%s: btf_id %u (%u), fd %u (%u), cookie %llu, elem %zu",
+		      funcs[r][1], t->btf_id, ids[1], t->fd, fds[1],
+		      (unsigned long long)t->cookie, t->elem);
+
+		if (r)
+			CHECK_EQ(testmod_trigger(12), 0);
+		else
+			CHECK_EQ(trigger_fentry_test_funcs(skel->progs.manual_arg0), 0);
+		CHECK_EQ(skel->bss->runs, 2);
+		for (i = 0; i < 2; i++) {
+			n = runs_of(skel, funcs[r][i], cookies[r][i]);
+			CHECK(n == 1, "%s ran %d times with cookie %llu", funcs[r][i], n,
+			      (unsigned long long)cookies[r][i]);
+			CHECK_EQ(skel->bss->args[run_index(skel, funcs[r][i])], args[r][i]);
+		}
+		close(fd);
+		CHECK_EQ(nothing_left(prog_fd, enabled0), 0);
+	}
+	tmulti_libbpf__destroy(skel);
+	close(mod_fd);
+	btf__free(mod_btf);
+	btf__free(vmlinux_btf);
+	return 0;
+}
+
+/*
+ * By fd with opts.dry_run: the targets go to target_fn (their element's cookie, the BTF
+ * ID of their name), what the globs leave out to skip_fn (the test module's tmulti_bad_*
+ * functions can't be traced), and nothing is linked; a pattern's targets are element 0.
+ * bpf_program__attach_tracing_multi() refuses dry_run.
+ */
+static int byfd_dry_run(void)
+{
+	static const char *syms[] = { "bpf_fentry_test?", MOD ":tmulti_*" };
+	static const char * const good[] = {
+		"tmulti_test_int", "tmulti_test_long", "tmulti_test_obj", "tmulti_test_sleepable",
+	};
+	static const char * const bad[] = {
+		"tmulti_bad_notrace", "tmulti_bad_13_args", "tmulti_bad_big_arg",
+	};
+	static const __u64 cookies[] = { 5, 6 };
+	static struct seen s;
+	LIBBPF_OPTS(bpf_tracing_multi_opts, opts, .syms = syms, .cookies = cookies, .cnt = 2,
+		    .target_fn = seen_target_fn, .skip_fn = seen_skip_fn, .ctx = &s,
+		    .dry_run = true);
+	LIBBPF_OPTS(bpf_tracing_multi_opts, popts, .target_fn = seen_target_fn, .ctx = &s,
+		    .dry_run = true);
+	struct btf *vmlinux_btf, *mod_btf;
+	const struct seen_target *t;
+	struct tmulti_libbpf *skel;
+	struct bpf_link *link;
+	int prog_fd, id, enabled0, err, i, n;
+	char name[32];
+	bool vm;
+
+	CHECK_EQ(testmod_load(), 0);
+	vmlinux_btf = btf__load_vmlinux_btf();
+	CHECK(vmlinux_btf, "vmlinux BTF");
+	mod_btf = btf__load_module_btf(MOD, vmlinux_btf);
+	CHECK(mod_btf, "module BTF");
+	skel = load_manual("manual_noargs");
+	CHECK(skel, "load");
+	prog_fd = bpf_program__fd(skel->progs.manual_noargs);
+	id = prog_id(prog_fd);
+	CHECK(id, "prog id");
+	enabled0 = enabled_functions();
+
+	err = libbpf_tracing_multi_link_create(prog_fd, BPF_TRACE_FENTRY_MULTI, NULL, &opts);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(count_links(id), 0);
+	CHECK_EQ(enabled_functions(), enabled0);
+	CHECK_EQ(trigger_fentry_test_funcs(skel->progs.manual_noargs), 0);
+	CHECK_EQ(testmod_trigger(1), 0);
+	CHECK_EQ(skel->bss->runs, 0);
+
+	CHECK_EQ(seen_dups(&s), 0);
+	for (i = 0; i < s.cnt; i++) {
+		t = &s.t[i];
+		vm = !t->module[0];
+		/* vmlinux by name: fd 0; a module's: the fd of its BTF */
+		if (vm)
+			CHECK(!strncmp(t->func, "bpf_fentry_test", strlen("bpf_fentry_test")) &&
+			      t->elem == 0 && t->cookie == 5 && !t->fd,
+			      "target '%s': elem %zu, cookie %llu, fd %u", t->func, t->elem,
+			      (unsigned long long)t->cookie, t->fd);
+		else
+			CHECK(!strcmp(t->module, MOD) && t->elem == 1 && t->cookie == 6 && t->fd,
+			      "target '%s:%s': elem %zu, cookie %llu, fd %u", t->module, t->func,
+			      t->elem, (unsigned long long)t->cookie, t->fd);
+		CHECK(t->btf_id == (__u32)btf__find_by_name_kind(vm ? vmlinux_btf : mod_btf,
+								 t->func, BTF_KIND_FUNC),
+		      "%s: btf_id %u", t->func, t->btf_id);
+		CHECK(!seen_skipped(&s, t->module, t->func), "%s is a target, and skipped",
+		      t->func);
+	}
+	for (i = 1; i <= 9; i++) {
+		snprintf(name, sizeof(name), "bpf_fentry_test%d", i);
+		seen_find(&s, name, "", &n);
+		CHECK(n == 1, "%s reported %d times", name, n);
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(good); i++) {
+		seen_find(&s, good[i], MOD, &n);
+		CHECK(n == 1, "%s reported %d times", good[i], n);
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++)
+		CHECK(seen_skipped(&s, MOD, bad[i]) == 1, "%s skipped %d times", bad[i],
+		      seen_skipped(&s, MOD, bad[i]));
+	CHECK_EQ(s.no_reason, 0);
+	printf("dry run: %d targets, %d skipped\n", s.cnt, s.skip_cnt);
+
+	/* a pattern: its targets are element 0, with no cookie */
+	memset(&s, 0, sizeof(s));
+	err = libbpf_tracing_multi_link_create(prog_fd, BPF_TRACE_FENTRY_MULTI,
+					       "bpf_fentry_test?", &popts);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(s.cnt, 9);
+	for (i = 0; i < s.cnt; i++)
+		CHECK(!s.t[i].elem && !s.t[i].cookie, "%s: elem %zu, cookie %llu", s.t[i].func,
+		      s.t[i].elem, (unsigned long long)s.t[i].cookie);
+	CHECK_EQ(count_links(id), 0);
+
+	/* only the by-fd function makes no link */
+	memset(&s, 0, sizeof(s));
+	errno = 0;
+	link = bpf_program__attach_tracing_multi(skel->progs.manual_noargs, NULL, &opts);
+	CHECK(!link && errno == EINVAL, "attach with dry_run: %p, errno %d", link, errno);
+	CHECK_EQ(s.cnt, 0);
+	CHECK_EQ(count_links(id), 0);
+	tmulti_libbpf__destroy(skel);
+	btf__free(mod_btf);
+	btf__free(vmlinux_btf);
+	return 0;
+}
+
 static int prog_attach_btf(struct bpf_program *prog, __u32 *obj_id, __u32 *btf_id)
 {
 	return prog_attach_btf_ids(bpf_program__fd(prog), obj_id, btf_id);
@@ -560,14 +994,10 @@ static int load_target(void)
 	int stub, mod_fd;
 
 	CHECK_EQ(testmod_load(), 0);
-	vmlinux_btf = btf__load_vmlinux_btf();
-	CHECK(vmlinux_btf, "vmlinux BTF");
-	mod_btf = btf__load_module_btf(MOD, vmlinux_btf);
-	CHECK(mod_btf, "module BTF");
+	mod_fd = load_test_btfs(&vmlinux_btf, &mod_btf);
+	CHECK(mod_fd >= 0, "vmlinux BTF, " MOD " BTF and its fd");
 	stub = btf__find_by_name_kind(vmlinux_btf, "bpf_multi_func", BTF_KIND_FUNC);
 	CHECK(stub > 0, "no bpf_multi_func in vmlinux BTF");
-	mod_fd = btf_fd_by_name(MOD);
-	CHECK(mod_fd >= 0, "module BTF fd");
 	mod_obj_id = btf_obj_id(mod_fd);
 	CHECK(mod_obj_id, "module BTF id");
 	close(mod_fd);
@@ -795,8 +1225,7 @@ static int no_kernel_support(void)
 
 	clear_msgs();
 	err = libbpf_tracing_multi_link_create(bpf_program__fd(skel->progs.single_fentry),
-					       BPF_TRACE_FENTRY_MULTI, "single_fentry",
-					       "bpf_fentry_test1", NULL);
+					       BPF_TRACE_FENTRY_MULTI, "bpf_fentry_test1", NULL);
 	tmulti_libbpf__destroy(skel);
 	CHECK_EQ(err, -EOPNOTSUPP);
 	CHECK_ONE_NO_SUPPORT_LINE("single_fentry");
@@ -812,6 +1241,10 @@ static const struct test tests[] = {
 	{ "btf_ids_fds", btf_ids_fds },
 	{ "sleepable_fmod_ret", sleepable_fmod_ret },
 	{ "errors", errors },
+	{ "byfd_globs_cookies", byfd_globs_cookies },
+	{ "byfd_errs", byfd_errs },
+	{ "byfd_mixed", byfd_mixed },
+	{ "byfd_dry_run", byfd_dry_run },
 	{ "load_target", load_target },
 	{ "resolve_cost", resolve_cost },
 	{ "probe", probe },
