@@ -47,6 +47,7 @@ stage_drift() { "$TOP/scripts/tree.sh" drift; }
 # carries, before its Signed-off-by, one trailer per rewritten patch:
 #
 #   Rewrites: <the earlier patch's subject>: <why the split helps review>
+#    <continued on lines that start with a blank>
 
 # "path<TAB>first<TAB>count" for each run of old lines commit $1 removes or modifies.
 removed_ranges() {
@@ -75,12 +76,14 @@ removed_lines_origin() {
 	done
 }
 
-# The reason commit $1 gives for rewriting the patch whose subject is $2, if any.
+# The reason commit $1 gives for rewriting the patch whose subject is $2, if any. A
+# trailer may be folded over several lines (continuation lines start with a blank), to
+# keep the message within checkpatch's 75 columns.
 rewrite_reason() {
 	local subj=$2 line
 	while read -r line; do
 		[ "${line#"Rewrites: $subj: "}" != "$line" ] && { echo "${line#"Rewrites: $subj: "}"; return; }
-	done < <(git_tree log -1 --format=%B "$1")
+	done < <(git_tree log -1 --format=%B "$1" | git interpret-trailers --parse)
 }
 
 stage_fixup() {
