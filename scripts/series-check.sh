@@ -223,13 +223,46 @@ cross_dirs() {
 
 touches() { [ -n "$(git_tree diff --name-only "$1^" "$1" -- "${@:2}")" ]; }
 
+# What a commit's build depends on besides its tree: the configs and the compilers. A
+# tree built with the same ones before (say, before a rebase that changed only later
+# patches, or only messages) is not built again; SERIES_CHECK_REBUILD=1 builds all.
+build_key() {
+	local arch
+	{
+		cat "$WORK/kbuild-vm/.config"
+		for arch in "${CROSS_ARCHES[@]}"; do cat "$WORK/kbuild-$arch/.config"; done
+		gcc --version | head -n 1
+		for arch in "${CROSS_ARCHES[@]}"; do "$(cross_compile "$arch")gcc" --version | head -n 1; done
+	} | sha1sum | cut -d' ' -f1
+}
+BUILT=$WORK/built	# one file per tree built, named by its hash, holding the key
+
+# The VM kernel in kbuild-vm is of the last commit it was built at; vmlinux is built
+# again when commit $1's kernel source (all but tools/) differs from that one's.
+vmlinux_current() {
+	local last
+	last=$(cat "$WORK/kbuild-vm/.series-check-commit" 2>/dev/null) || return 1
+	git_tree diff --quiet "$last" "$1" -- . ':!tools' 2>/dev/null
+}
+
 build_commit() {
-	local n=$1 c=$2 tag arch dirs rc=0
+	local n=$1 c=$2 key=$3 tag arch dirs tree rc=0
 	tag=$(printf '%02d' "$n")
+	tree=$(git_tree rev-parse "$c^{tree}")
+	if [ "$DRY_RUN" != 1 ] && [ "${SERIES_CHECK_REBUILD:-0}" != 1 ] &&
+	   [ "$(cat "$BUILT/$tree" 2>/dev/null)" = "$key" ]; then
+		echo "  patch $n $(subject "$c"): tree ${tree:0:12} built before, same configs and compilers"
+		return
+	fi
 	echo "  patch $n $(subject "$c")"
 	run git -C "$CTREE" checkout -q --detach "$c"
-	if [ "$(git_tree diff --name-only "$c^" "$c" -- . ':!tools' | wc -l)" -gt 0 ] || [ "$n" = 1 ]; then
-		step "$tag-vmlinux" cmake x86 vmlinux || rc=1
+	if ! vmlinux_current "$c"; then
+		if step "$tag-vmlinux" cmake x86 vmlinux; then
+			run eval 'echo "$c" >"$WORK/kbuild-vm/.series-check-commit"'
+		else
+			rc=1
+			run rm -f "$WORK/kbuild-vm/.series-check-commit"
+		fi
 	fi
 	if touches "$c" tools/lib/bpf tools/include; then
 		step "$tag-libbpf" run make -C "$CTREE/tools/lib/bpf" OUTPUT="$WORK/tools/libbpf/" \
@@ -248,21 +281,22 @@ build_commit() {
 		# shellcheck disable=SC2086	# one make goal per directory
 		step "$tag-$arch" cmake "$arch" $dirs || rc=1
 	done
+	[ $rc = 0 ] && [ "$DRY_RUN" != 1 ] && mkdir -p "$BUILT" && echo "$key" >"$BUILT/$tree"
 	return $rc
 }
 
 stage_build() {
-	local i arch broken=()
+	local i arch key= broken=()
 	run "$TOP/scripts/deps.sh" series-check
 	if [ ! -e "$CTREE/.git" ]; then
 		run git_tree worktree prune
 		run git_tree worktree add -q --detach "$CTREE" base
 	fi
-	run rm -rf "$WORK/logs"
 	configure_vm || return 1
 	for arch in "${CROSS_ARCHES[@]}"; do configure_cross "$arch" || return 1; done
+	[ "$DRY_RUN" = 1 ] || key=$(build_key)
 	for i in "${!COMMITS[@]}"; do
-		build_commit $((i + 1)) "${COMMITS[$i]}" || broken+=($((i + 1)))
+		build_commit $((i + 1)) "${COMMITS[$i]}" "$key" || broken+=($((i + 1)))
 	done
 	if [ "$DRY_RUN" = 1 ]; then echo "build: dry run, nothing built"; return; fi
 	echo "build: ${#COMMITS[@]} commits, $((${#COMMITS[@]} - ${#broken[@]})) built${broken:+, failed: patches ${broken[*]}}"
