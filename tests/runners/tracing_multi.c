@@ -1160,8 +1160,13 @@ static int untyped_load(void)
 	close(fd);
 	tracing_multi__destroy(skel);
 
-	/* fmod_ret multi: not without a load-time target */
+	/*
+	 * fmod_ret multi: not without a load-time target, nor with the stub as one (the
+	 * value it writes into every target is typed by its load-time target, and the
+	 * stub is no function whose return value can be modified)
+	 */
 	CHECK_EQ(load_raw(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN_MULTI, 0, 0), -EINVAL);
+	CHECK_EQ(load_raw(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN_MULTI, stub, 0), -EINVAL);
 	id = btf__find_by_name_kind(vmlinux_btf, "bpf_modify_return_test", BTF_KIND_FUNC);
 	fd = load_raw(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN_MULTI, id, 0);
 	CHECK(fd >= 0, "fmod_ret multi against bpf_modify_return_test: %d", fd);
