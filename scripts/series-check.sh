@@ -259,11 +259,12 @@ build_commit() {
 	echo "  patch $n $(subject "$c")"
 	run git -C "$CTREE" checkout -q --detach "$c"
 	if ! vmlinux_current "$c"; then
+		# No commit named while kbuild-vm is in between: a stopped build leaves none.
+		run rm -f "$WORK/kbuild-vm/.series-check-commit"
 		if step "$tag-vmlinux" cmake x86 vmlinux; then
 			run eval 'echo "$c" >"$WORK/kbuild-vm/.series-check-commit"'
 		else
 			rc=1
-			run rm -f "$WORK/kbuild-vm/.series-check-commit"
 		fi
 	fi
 	if touches "$c" tools/lib/bpf tools/include; then
@@ -295,6 +296,7 @@ stage_build() {
 		run git_tree worktree add -q --detach "$CTREE" base
 	fi
 	configure_vm || return 1
+	run mkdir -p "$WORK/tools/libbpf" "$WORK/tools/bpftool"	# tools' OUTPUT must exist
 	for arch in "${CROSS_ARCHES[@]}"; do configure_cross "$arch" || return 1; done
 	[ "$DRY_RUN" = 1 ] || key=$(build_key)
 	for i in "${!COMMITS[@]}"; do
