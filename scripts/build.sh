@@ -135,7 +135,12 @@ build_selftests() {
 
 # KERNEL=0: only the user space and the tests, against the kernel already in $KOUT (a second
 # BUILD directory that links to this one's tree and kernels, for work beside a kernel build).
-[ "${KERNEL:-1}" = 0 ] || build_kernel
+# KERNEL=config: only the kernel's .config (make series-check builds every commit with it).
+case ${KERNEL:-1} in
+0) ;;
+config) configure_kernel; exit ;;
+*) build_kernel ;;
+esac
 if [ "$VARIANT" = upstream ]; then
 	build_selftests
 else

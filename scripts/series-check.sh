@@ -14,6 +14,7 @@
 #
 # SERIES_CHECK_DRY_RUN=1 prints the build stage's commands instead of running them.
 # Ends with "N passed, N failed" (stages); exits 1 if any stage failed.
+VARIANT=vm	# the series is built with the VM kernel's config (KOUT)
 . "$(dirname "$0")/common.sh"
 
 ALL_STAGES=drift,fixup,checkpatch,build,cover,base
@@ -193,10 +194,11 @@ cmake() {
 	fi
 }
 
-# The VM kernel's config (build/kbuild-vm/.config), refreshed when it changes.
+# The VM kernel's config (build/kbuild-vm/.config, made as make build makes it), refreshed
+# when it changes.
 configure_vm() {
 	local out=$WORK/kbuild-vm
-	[ -f "$KOUT/.config" ] || die "no VM kernel config in ${KOUT#"$TOP"/}; run make build first"
+	run env KERNEL=config "$TOP/scripts/build.sh" || return 1
 	cmp -s "$KOUT/.config" "$out/.config.vm" && return
 	run mkdir -p "$out"
 	run cp "$KOUT/.config" "$out/.config"
